@@ -1,0 +1,74 @@
+//! Command-line arguments → checked settings → one module per subcommand.
+
+mod demo;
+mod generate;
+mod summary;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Geographic centre-siting and coverage planner.
+#[derive(Parser)]
+#[command(name = "siting", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Summarise demand, neighbourhoods and candidate sites: weight by area kind and neighbourhood.
+    Summary(summary::Args),
+    /// Run the main job on the embedded demo data and write the results into a folder.
+    Demo(demo::Args),
+    /// Write a deterministic synthetic instance folder (demand.csv, candidates.csv, neighbourhoods.geojson).
+    Generate(generate::Args),
+}
+
+/// Runs the command line and maps the outcome to an exit status: 0 success, 2 bad input or
+/// arguments, 1 anything else.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Summary(args) => summary::run(args),
+        Command::Demo(args) => demo::run(args),
+        Command::Generate(args) => generate::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => report_error(&err),
+    }
+}
+
+fn report_error(err: &siting::Error) -> ExitCode {
+    // A closed pipe (`siting summary | head`) is the reader's choice, not a failure.
+    if let siting::Error::Write { source, .. } = err
+        && source.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("error: {err}");
+    let mut cause = std::error::Error::source(err);
+    while let Some(c) = cause {
+        eprintln!("  caused by: {c}");
+        cause = c.source();
+    }
+    ExitCode::from(if err.is_input_error() { 2 } else { 1 })
+}
+
+/// Prints the loaders' warnings on stderr.
+fn warn_all(warnings: &[siting::io::Warning]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+/// Writes `bytes` to `path`, naming the file if that fails.
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> siting::Result<()> {
+    std::fs::write(path, bytes).map_err(|e| siting::Error::write(path, e))
+}
+
+/// Creates an output folder (and its parents).
+fn create_dir(path: &std::path::Path) -> siting::Result<()> {
+    std::fs::create_dir_all(path).map_err(|e| siting::Error::write(path, e))
+}

@@ -1,0 +1,69 @@
+//! `siting summary`: totals by area kind and neighbourhood, as a table or JSON.
+
+use siting::io;
+use siting::summary::Summary;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Flags of `siting summary`; any subset of the inputs may be given.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Demand points (CSV id,lon,lat,weight[,group] or GeoJSON Points).
+    #[arg(long)]
+    demand: Option<PathBuf>,
+    /// Neighbourhood polygons (GeoJSON with id, name, kind).
+    #[arg(long)]
+    neighbourhoods: Option<PathBuf>,
+    /// Candidate sites (CSV id,lon,lat[,capacity][,fixed] or GeoJSON Points).
+    #[arg(long)]
+    candidates: Option<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Loads whichever inputs are named and summarises them.
+pub fn summarise(
+    demand: Option<&Path>,
+    neighbourhoods: Option<&Path>,
+    candidates: Option<&Path>,
+) -> siting::Result<Summary> {
+    let demand = demand.map(io::read_demand).transpose()?;
+    let hoods = neighbourhoods.map(io::read_neighbourhoods).transpose()?;
+    if let Some(loaded) = &hoods {
+        super::warn_all(&loaded.warnings);
+    }
+    let sites = candidates.map(io::read_sites).transpose()?;
+    Ok(Summary::new(
+        demand.as_deref(),
+        hoods.as_ref().map(|l| l.value.as_slice()),
+        sites.as_deref(),
+    ))
+}
+
+/// Renders a summary as a table or pretty JSON.
+pub fn render(summary: &Summary, json: bool, out: impl Write) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(out);
+    if json {
+        serde_json::to_writer_pretty(&mut out, summary)?;
+        writeln!(out)?;
+    } else {
+        siting::report::write_summary(&mut out, summary)?;
+    }
+    out.flush()
+}
+
+pub fn run(args: Args) -> siting::Result<()> {
+    if args.demand.is_none() && args.neighbourhoods.is_none() && args.candidates.is_none() {
+        return Err(siting::Error::Invalid(
+            "nothing to summarise: give --demand, --neighbourhoods and/or --candidates".into(),
+        ));
+    }
+    let summary = summarise(
+        args.demand.as_deref(),
+        args.neighbourhoods.as_deref(),
+        args.candidates.as_deref(),
+    )?;
+    render(&summary, args.json, std::io::stdout().lock())
+        .map_err(|e| siting::Error::write("stdout", e))
+}

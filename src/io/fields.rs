@@ -1,0 +1,137 @@
+//! Field checks shared by the CSV and GeoJSON readers, so both say the same thing about the same
+//! mistake.
+
+use geo::Point;
+use std::collections::HashMap;
+
+/// A field-level problem, before the reader adds the file and location.
+pub(super) struct FieldProblem {
+    pub field: &'static str,
+    pub problem: String,
+}
+
+impl FieldProblem {
+    pub fn new(field: &'static str, problem: impl Into<String>) -> Self {
+        FieldProblem {
+            field,
+            problem: problem.into(),
+        }
+    }
+}
+
+/// Checks a WGS84 position, and says so when latitude and longitude look swapped.
+pub(super) fn position(lon: f64, lat: f64) -> Result<Point<f64>, FieldProblem> {
+    for (field, value) in [("lon", lon), ("lat", lat)] {
+        if !value.is_finite() {
+            return Err(FieldProblem::new(
+                field,
+                format!("{value} is not a finite number"),
+            ));
+        }
+    }
+    if !(-90.0..=90.0).contains(&lat) {
+        let hint = if (-90.0..=90.0).contains(&lon) && lat.abs() <= 180.0 {
+            "; latitude and longitude appear swapped (the order is lon, lat)"
+        } else {
+            ""
+        };
+        return Err(FieldProblem::new(
+            "lat",
+            format!("latitude {lat} is outside -90..90{hint}"),
+        ));
+    }
+    if !(-180.0..=180.0).contains(&lon) {
+        return Err(FieldProblem::new(
+            "lon",
+            format!("longitude {lon} is outside -180..180"),
+        ));
+    }
+    Ok(Point::new(lon, lat))
+}
+
+/// Parses a number written as text.
+pub(super) fn number(field: &'static str, text: &str) -> Result<f64, FieldProblem> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(FieldProblem::new(field, "is empty"));
+    }
+    text.parse::<f64>()
+        .map_err(|_| FieldProblem::new(field, format!("{text:?} is not a number")))
+}
+
+/// A weight or capacity: finite and not negative.
+pub(super) fn non_negative(field: &'static str, value: f64) -> Result<f64, FieldProblem> {
+    if !value.is_finite() {
+        Err(FieldProblem::new(
+            field,
+            format!("{value} is not a finite number"),
+        ))
+    } else if value < 0.0 {
+        Err(FieldProblem::new(field, format!("{value} is negative")))
+    } else {
+        Ok(value)
+    }
+}
+
+/// A yes/no flag; empty means no.
+pub(super) fn flag(field: &'static str, text: &str) -> Result<bool, FieldProblem> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" | "false" | "0" | "no" => Ok(false),
+        "true" | "1" | "yes" => Ok(true),
+        other => Err(FieldProblem::new(
+            field,
+            format!("{other:?} is not true or false"),
+        )),
+    }
+}
+
+/// An id: present and not blank. Kept exactly as written.
+pub(super) fn id(text: &str) -> Result<String, FieldProblem> {
+    if text.trim().is_empty() {
+        Err(FieldProblem::new("id", "is missing or empty"))
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+/// Remembers where each id was first seen, to name both places when one repeats.
+pub(super) struct SeenIds<L> {
+    first: HashMap<String, L>,
+}
+
+impl<L: Clone + std::fmt::Display> SeenIds<L> {
+    pub fn with_capacity(n: usize) -> Self {
+        SeenIds {
+            first: HashMap::with_capacity(n),
+        }
+    }
+
+    pub fn insert(&mut self, id: &str, at: L) -> Result<(), FieldProblem> {
+        if let Some(first) = self.first.get(id) {
+            return Err(FieldProblem::new(
+                "id",
+                format!("duplicate id {id:?} (first used at {first})"),
+            ));
+        }
+        self.first.insert(id.to_owned(), at);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swapped_coordinates_are_named() {
+        let err = position(30.4, 120.2).unwrap_err();
+        assert_eq!(err.field, "lat");
+        assert!(err.problem.contains("appear swapped"), "{}", err.problem);
+        let err = position(200.0, 10.0).unwrap_err();
+        assert_eq!(err.field, "lon");
+        assert!(!err.problem.contains("swapped"));
+        assert!(position(f64::NAN, 1.0).is_err());
+        assert!(position(1.0, f64::INFINITY).is_err());
+        assert_eq!(position(-180.0, 90.0).ok(), Some(Point::new(-180.0, 90.0)));
+    }
+}

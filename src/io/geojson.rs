@@ -1,0 +1,332 @@
+//! GeoJSON readers (demand and site Points, neighbourhood Polygons) and writers.
+
+use super::fields::{self, FieldProblem, SeenIds};
+use super::{Loaded, Warning};
+use crate::error::{Location, ReadError};
+use crate::model::{AreaKind, DemandPoint, Neighbourhood, Site};
+use geo::{Coord, LineString, MultiPolygon, Point, Polygon, Validation};
+use geojson::{Feature, GeoJson, GeometryValue, JsonObject, JsonValue, Position};
+use std::io::Write;
+use std::path::Path;
+
+/// Reads a file into its features, after checking that it is JSON, GeoJSON and WGS84.
+fn read_features(path: &Path) -> Result<Vec<Feature>, ReadError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ReadError::file(path, format!("cannot read the file: {e}")))?;
+    if text.trim().is_empty() {
+        return Err(ReadError::file(
+            path,
+            "the file is empty: expected a GeoJSON FeatureCollection",
+        ));
+    }
+    let geojson: GeoJson = serde_json::from_str(&text).map_err(|e| ReadError {
+        path: path.to_owned(),
+        location: Location::Line(e.line() as u64),
+        field: None,
+        problem: format!("invalid GeoJSON: {e}"),
+    })?;
+    let (features, foreign) = match geojson {
+        GeoJson::FeatureCollection(fc) => (fc.features, fc.foreign_members),
+        GeoJson::Feature(f) => {
+            let foreign = f.foreign_members.clone();
+            (vec![f], foreign)
+        }
+        GeoJson::Geometry(_) => {
+            return Err(ReadError::file(
+                path,
+                "expected a FeatureCollection (or a Feature), found a bare geometry with no properties",
+            ));
+        }
+    };
+    check_crs(path, foreign.as_ref())?;
+    if features.is_empty() {
+        return Err(ReadError::file(
+            path,
+            "the FeatureCollection has no features",
+        ));
+    }
+    Ok(features)
+}
+
+/// RFC 7946 GeoJSON is always WGS84 lon/lat; an old-style `crs` member naming anything else means
+/// the coordinates are in other units, and reading them as degrees would put every point wrong.
+fn check_crs(path: &Path, foreign: Option<&JsonObject>) -> Result<(), ReadError> {
+    let Some(crs) = foreign.and_then(|f| f.get("crs")) else {
+        return Ok(());
+    };
+    let name = crs
+        .pointer("/properties/name")
+        .and_then(JsonValue::as_str)
+        .unwrap_or_default();
+    let upper = name.to_ascii_uppercase();
+    if upper.contains("CRS84") || upper.ends_with(":4326") {
+        return Ok(());
+    }
+    let shown = if name.is_empty() {
+        crs.to_string()
+    } else {
+        name.to_owned()
+    };
+    Err(ReadError {
+        path: path.to_owned(),
+        location: Location::File,
+        field: Some("crs".into()),
+        problem: format!(
+            "the file declares the coordinate system {shown}, not WGS84 longitude/latitude; \
+             reproject it to EPSG:4326 first (e.g. ogr2ogr -t_srs EPSG:4326)"
+        ),
+    })
+}
+
+/// A property as text: strings as they are, numbers as written.
+fn text_property(feature: &Feature, name: &str) -> Option<String> {
+    match feature.property(name)? {
+        JsonValue::String(s) => Some(s.clone()),
+        JsonValue::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The feature's id: its `id` property, or else the feature-level `id` member.
+fn feature_id(feature: &Feature) -> Option<String> {
+    text_property(feature, "id").or_else(|| match &feature.id {
+        Some(geojson::feature::Id::String(s)) => Some(s.clone()),
+        Some(geojson::feature::Id::Number(n)) => Some(n.to_string()),
+        None => None,
+    })
+}
+
+/// A numeric property: absent or null gives `default`; numeric text is accepted.
+fn number_property(
+    feature: &Feature,
+    name: &'static str,
+    default: Option<f64>,
+) -> Result<Option<f64>, FieldProblem> {
+    match feature.property(name) {
+        None | Some(JsonValue::Null) => Ok(default),
+        Some(JsonValue::Number(n)) => Ok(n.as_f64()),
+        Some(JsonValue::String(s)) => fields::number(name, s).map(Some),
+        Some(other) => Err(FieldProblem::new(name, format!("{other} is not a number"))),
+    }
+}
+
+fn point_of(feature: &Feature) -> Result<Point<f64>, FieldProblem> {
+    match feature.geometry.as_ref().map(|g| &g.value) {
+        Some(GeometryValue::Point { coordinates }) => position_of(coordinates),
+        Some(other) => Err(FieldProblem::new(
+            "geometry",
+            format!(
+                "wrong geometry type: expected Point, found {}",
+                other.type_name()
+            ),
+        )),
+        None => Err(FieldProblem::new("geometry", "the feature has no geometry")),
+    }
+}
+
+fn position_of(position: &Position) -> Result<Point<f64>, FieldProblem> {
+    match position.as_slice() {
+        [lon, lat, ..] => fields::position(*lon, *lat),
+        _ => Err(FieldProblem::new(
+            "geometry",
+            "a position needs longitude and latitude",
+        )),
+    }
+}
+
+/// Runs `parse` on every feature with duplicate-id checks, naming the feature in any error.
+fn parse_features<T>(
+    path: &Path,
+    features: &[Feature],
+    mut parse: impl FnMut(&Feature, String) -> Result<T, FieldProblem>,
+) -> Result<Vec<T>, ReadError> {
+    let mut seen = SeenIds::with_capacity(features.len());
+    features
+        .iter()
+        .enumerate()
+        .map(|(index, feature)| {
+            let id = feature_id(feature);
+            let location = Location::Feature {
+                index,
+                id: id.clone(),
+            };
+            let result = id
+                .ok_or_else(|| FieldProblem::new("id", "is missing"))
+                .and_then(|id| fields::id(&id))
+                .and_then(|id| {
+                    seen.insert(&id, location.clone())?;
+                    parse(feature, id)
+                });
+            result.map_err(|p| ReadError {
+                path: path.to_owned(),
+                location,
+                field: Some(p.field.to_owned()),
+                problem: p.problem,
+            })
+        })
+        .collect()
+}
+
+/// Reads demand Points with properties `id`, `weight` (default 1) and `group`.
+pub(super) fn read_demand_geojson(path: &Path) -> Result<Vec<DemandPoint>, ReadError> {
+    let features = read_features(path)?;
+    parse_features(path, &features, |feature, id| {
+        let weight = number_property(feature, "weight", Some(1.0))?.unwrap_or(1.0);
+        Ok(DemandPoint {
+            id,
+            position: point_of(feature)?,
+            weight: fields::non_negative("weight", weight)?,
+            group: text_property(feature, "group"),
+        })
+    })
+}
+
+/// Reads site Points with properties `id`, `capacity` and `fixed`.
+pub(super) fn read_sites_geojson(path: &Path) -> Result<Vec<Site>, ReadError> {
+    let features = read_features(path)?;
+    parse_features(path, &features, |feature, id| {
+        let capacity = number_property(feature, "capacity", None)?
+            .map(|c| fields::non_negative("capacity", c))
+            .transpose()?;
+        let fixed = match feature.property("fixed") {
+            None | Some(JsonValue::Null) => false,
+            Some(JsonValue::Bool(b)) => *b,
+            Some(JsonValue::String(s)) => fields::flag("fixed", s)?,
+            Some(other) => {
+                return Err(FieldProblem::new(
+                    "fixed",
+                    format!("{other} is not true or false"),
+                ));
+            }
+        };
+        Ok(Site {
+            id,
+            position: point_of(feature)?,
+            capacity,
+            fixed,
+        })
+    })
+}
+
+/// Reads neighbourhood Polygons / MultiPolygons with properties `id`, `name`, `kind`.
+pub(super) fn read_neighbourhoods(path: &Path) -> Result<Loaded<Vec<Neighbourhood>>, ReadError> {
+    let features = read_features(path)?;
+    let neighbourhoods = parse_features(path, &features, |feature, id| {
+        let kind = match feature.property("kind") {
+            Some(JsonValue::String(s)) => s
+                .parse::<AreaKind>()
+                .map_err(|e| FieldProblem::new("kind", e))?,
+            None | Some(JsonValue::Null) => {
+                return Err(FieldProblem::new(
+                    "kind",
+                    "is missing: expected urban, rural or informal",
+                ));
+            }
+            Some(other) => {
+                return Err(FieldProblem::new(
+                    "kind",
+                    format!("{other} is not urban, rural or informal"),
+                ));
+            }
+        };
+        let geometry = match feature.geometry.as_ref().map(|g| &g.value) {
+            Some(GeometryValue::Polygon { coordinates }) => {
+                MultiPolygon(vec![polygon_of(coordinates)?])
+            }
+            Some(GeometryValue::MultiPolygon { coordinates }) => MultiPolygon(
+                coordinates
+                    .iter()
+                    .map(|p| polygon_of(p))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Some(other) => {
+                return Err(FieldProblem::new(
+                    "geometry",
+                    format!(
+                        "wrong geometry type: expected Polygon or MultiPolygon, found {}",
+                        other.type_name()
+                    ),
+                ));
+            }
+            None => return Err(FieldProblem::new("geometry", "the feature has no geometry")),
+        };
+        let name = text_property(feature, "name").unwrap_or_else(|| id.clone());
+        Ok(Neighbourhood {
+            id,
+            name,
+            kind,
+            geometry,
+        })
+    })?;
+    let warnings =
+        neighbourhoods
+            .iter()
+            .enumerate()
+            .filter_map(|(index, n)| {
+                let problems = n.geometry.validation_errors();
+                (!problems.is_empty()).then(|| Warning {
+                path: path.to_owned(),
+                location: Location::Feature { index, id: Some(n.id.clone()) },
+                problem: format!(
+                    "invalid polygon (it still loads; points are tested against it as drawn): {}",
+                    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+                ),
+            })
+            })
+            .collect();
+    Ok(Loaded {
+        value: neighbourhoods,
+        warnings,
+    })
+}
+
+/// Checks every ring (at least 4 positions, closed, valid coordinates) and builds the polygon.
+fn polygon_of(rings: &[Vec<Position>]) -> Result<Polygon<f64>, FieldProblem> {
+    let mut rings = rings.iter().enumerate().map(|(r, ring)| {
+        let which = if r == 0 { "the outer ring".to_owned() } else { format!("hole {r}") };
+        if ring.len() < 4 {
+            return Err(FieldProblem::new(
+                "geometry",
+                format!("{which} has {} positions; a ring needs at least 4 (the last repeating the first)", ring.len()),
+            ));
+        }
+        let coords = ring
+            .iter()
+            .map(|p| position_of(p).map(Coord::from))
+            .collect::<Result<Vec<_>, _>>()?;
+        if coords.first() != coords.last() {
+            return Err(FieldProblem::new(
+                "geometry",
+                format!("{which} is not closed: its last position must repeat its first"),
+            ));
+        }
+        Ok(LineString(coords))
+    });
+    let exterior = rings
+        .next()
+        .unwrap_or_else(|| Err(FieldProblem::new("geometry", "the polygon has no rings")))?;
+    let holes = rings.collect::<Result<Vec<_>, _>>()?;
+    Ok(Polygon::new(exterior, holes))
+}
+
+/// Writes neighbourhoods as a FeatureCollection with `id`, `name`, `kind` and any extra properties.
+pub fn write_neighbourhoods(
+    out: impl Write,
+    neighbourhoods: &[Neighbourhood],
+    mut extra: impl FnMut(usize) -> JsonObject,
+) -> std::io::Result<()> {
+    let features = neighbourhoods.iter().enumerate().map(|(i, n)| {
+        let mut properties = JsonObject::new();
+        properties.insert("id".into(), n.id.clone().into());
+        properties.insert("name".into(), n.name.clone().into());
+        properties.insert("kind".into(), n.kind.as_str().into());
+        properties.extend(extra(i));
+        Feature {
+            geometry: Some(geojson::Geometry::new(GeometryValue::from(&n.geometry))),
+            properties: Some(properties),
+            ..Feature::default()
+        }
+    });
+    let collection = geojson::FeatureCollection::new(features);
+    serde_json::to_writer(out, &collection).map_err(std::io::Error::other)
+}

@@ -1,0 +1,99 @@
+//! The only code that knows file formats: reads inputs into the model, writes outputs.
+//!
+//! Every reader validates as it goes and fails with a [`ReadError`] naming the file, the line or
+//! feature, the field and the problem. Problems that do not stop the planning (a self-intersecting
+//! polygon) come back as [`Warning`]s for the caller to show.
+
+mod csv;
+mod fields;
+mod geojson;
+
+use crate::error::ReadError;
+use crate::model::{CostMatrix, DemandPoint, Neighbourhood, Site};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use self::csv::{read_cost_csv, write_candidates_csv, write_demand_csv};
+pub use self::geojson::write_neighbourhoods;
+
+/// A problem worth telling the user about that does not stop the run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    /// The file it concerns.
+    pub path: PathBuf,
+    /// Where, in the same terms as a [`ReadError`].
+    pub location: crate::error::Location,
+    /// What is odd.
+    pub problem: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}: {}",
+            self.path.display(),
+            self.location,
+            self.problem
+        )
+    }
+}
+
+/// A loaded file's contents and the warnings found on the way.
+#[derive(Debug, Clone)]
+pub struct Loaded<T> {
+    /// What was read.
+    pub value: T,
+    /// Non-fatal problems, in file order.
+    pub warnings: Vec<Warning>,
+}
+
+enum Format {
+    Csv,
+    GeoJson,
+}
+
+fn format_of(path: &Path) -> Result<Format, ReadError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("csv") => Ok(Format::Csv),
+        Some("geojson" | "json") => Ok(Format::GeoJson),
+        _ => Err(ReadError::file(
+            path,
+            "unknown format: the file name must end in .csv, .geojson or .json",
+        )),
+    }
+}
+
+/// Reads demand points from CSV (`id,lon,lat,weight[,group]`) or GeoJSON Points.
+pub fn read_demand(path: &Path) -> Result<Vec<DemandPoint>, ReadError> {
+    match format_of(path)? {
+        Format::Csv => csv::read_demand_csv(path),
+        Format::GeoJson => geojson::read_demand_geojson(path),
+    }
+}
+
+/// Reads candidate sites from CSV (`id,lon,lat[,capacity][,fixed]`) or GeoJSON Points.
+pub fn read_sites(path: &Path) -> Result<Vec<Site>, ReadError> {
+    match format_of(path)? {
+        Format::Csv => csv::read_sites_csv(path),
+        Format::GeoJson => geojson::read_sites_geojson(path),
+    }
+}
+
+/// Reads neighbourhood polygons from GeoJSON; self-intersections come back as warnings.
+pub fn read_neighbourhoods(path: &Path) -> Result<Loaded<Vec<Neighbourhood>>, ReadError> {
+    geojson::read_neighbourhoods(path)
+}
+
+/// Reads a cost matrix (`demand_id,candidate_id,metres`) against already-loaded demand and sites.
+pub fn read_cost(
+    path: &Path,
+    demand: &[DemandPoint],
+    sites: &[Site],
+) -> Result<CostMatrix, ReadError> {
+    read_cost_csv(path, demand, sites)
+}

@@ -1,0 +1,27 @@
+//! `siting`: where to open neighbourhood service centres, and who they reach.
+//!
+//! A catalogue of the crate, from the bottom up:
+//!
+//! - [`model`]: the problem's data: [`model::DemandPoint`] (target population),
+//!   [`model::Neighbourhood`] (area polygons of an [`model::AreaKind`]), [`model::Site`] (candidate
+//!   or existing centres) and an optional [`model::CostMatrix`].
+//! - [`spatial`]: great-circle distance in metres, an R-tree over unit vectors for exact radius and
+//!   nearest queries ([`spatial::PointIndex`]), and the point-in-polygon join
+//!   ([`spatial::NeighbourhoodIndex`]).
+//! - [`io`]: the only code that knows file formats; validating readers and writers.
+//! - [`summary`]: weight by area kind and neighbourhood, with nothing dropped.
+//! - [`generate`]: deterministic synthetic instances (the embedded demo).
+//! - [`report`]: text tables rendered to any `impl Write`.
+//! - [`error`]: the crate's error types.
+//!
+//! The `siting` binary is a thin command-line layer over these.
+
+pub mod error;
+pub mod generate;
+pub mod io;
+pub mod model;
+pub mod report;
+pub mod spatial;
+pub mod summary;
+
+pub use error::{Error, ReadError, Result};

@@ -1,0 +1,13 @@
+//! The planning problem's data, validated once at the edge and trusted inside: no algorithms here.
+
+mod cost;
+mod demand;
+mod kind;
+mod neighbourhood;
+mod site;
+
+pub use cost::CostMatrix;
+pub use demand::{DemandPoint, total_weight};
+pub use kind::{AreaKind, PerKind};
+pub use neighbourhood::Neighbourhood;
+pub use site::Site;
