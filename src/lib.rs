@@ -20,6 +20,7 @@ pub mod error;
 pub mod generate;
 pub mod io;
 pub mod model;
+pub mod plan;
 pub mod report;
 pub mod spatial;
 pub mod summary;

@@ -73,6 +73,13 @@ impl<T> PerKind<T> {
     }
 }
 
+/// Serialised as a map from kind name to value, e.g. `{"urban": 2000, "rural": 10000, ...}`.
+impl<T: Serialize> Serialize for PerKind<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter().map(|(k, v)| (k.as_str(), v)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
