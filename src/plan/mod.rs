@@ -9,6 +9,7 @@
 //! Every model honours fixed (existing) sites and per-kind quotas, and runs on great-circle
 //! distances or on a cost matrix.
 
+mod cover;
 mod coverage;
 pub mod exact;
 mod lscp;
@@ -17,6 +18,7 @@ mod pcenter;
 mod pmedian;
 mod problem;
 mod radius;
+mod select;
 
 pub use coverage::Coverage;
 pub use problem::{Clients, DistanceTable, Distances, MAX_TABLE_ENTRIES, Problem, Rules};
@@ -199,3 +201,8 @@ pub fn solve(problem: &Problem, params: &PlanParams, settings: &Settings) -> Res
         }
     }
 }
+
+#[cfg(test)]
+mod testkit;
+#[cfg(test)]
+mod tests;
