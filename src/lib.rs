@@ -16,6 +16,7 @@
 //!
 //! The `siting` binary is a thin command-line layer over these.
 
+pub mod access;
 pub mod error;
 pub mod generate;
 pub mod io;

@@ -2,6 +2,8 @@
 
 mod demo;
 mod generate;
+mod plan;
+mod progress;
 mod summary;
 
 use clap::{Parser, Subcommand};
@@ -21,6 +23,8 @@ enum Command {
     Summary(summary::Args),
     /// Run the main job on the embedded demo data and write the results into a folder.
     Demo(demo::Args),
+    /// Choose where to open centres (mclp, lscp, pmedian, pcenter) and write the plan.
+    Plan(plan::Args),
     /// Write a deterministic synthetic instance folder (demand.csv, candidates.csv, neighbourhoods.geojson).
     Generate(generate::Args),
 }
@@ -31,6 +35,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Summary(args) => summary::run(args),
+        Command::Plan(args) => plan::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Generate(args) => generate::run(args),
     };
@@ -71,4 +76,17 @@ fn write_file(path: &std::path::Path, bytes: &[u8]) -> siting::Result<()> {
 /// Creates an output folder (and its parents).
 fn create_dir(path: &std::path::Path) -> siting::Result<()> {
     std::fs::create_dir_all(path).map_err(|e| siting::Error::write(path, e))
+}
+
+/// Creates `path` and hands a buffered writer to `write`, naming the file if anything fails.
+fn write_with(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> siting::Result<()> {
+    use std::io::Write;
+    let file = std::fs::File::create(path).map_err(|e| siting::Error::write(path, e))?;
+    let mut out = std::io::BufWriter::new(file);
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .map_err(|e| siting::Error::write(path, e))
 }

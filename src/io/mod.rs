@@ -7,6 +7,7 @@
 mod csv;
 mod fields;
 mod geojson;
+mod output;
 
 use crate::error::ReadError;
 use crate::model::{CostMatrix, DemandPoint, Neighbourhood, Site};
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 pub use self::csv::{read_cost_csv, write_candidates_csv, write_demand_csv};
 pub use self::geojson::write_neighbourhoods;
+pub use self::output::{write_assignment, write_centres, write_json};
 
 /// A problem worth telling the user about that does not stop the run.
 #[derive(Debug, Clone, PartialEq)]

@@ -142,7 +142,7 @@ fn upper_bound(
             .map(|(w, l)| (w - l).max(0.0))
             .sum();
         let value = free + selected;
-        if value < best - 1e-12 * best.abs() {
+        if value < best - 1e-12 * value.abs() {
             best = value;
             stall = 0;
         } else {

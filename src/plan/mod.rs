@@ -18,11 +18,13 @@ mod pcenter;
 mod pmedian;
 mod problem;
 mod radius;
+mod report;
 mod select;
 
 pub use coverage::Coverage;
 pub use problem::{Clients, DistanceTable, Distances, MAX_TABLE_ENTRIES, Problem, Rules};
 pub use radius::Radius;
+pub use report::{PlanReport, sort_ids};
 
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -167,13 +169,28 @@ pub struct PlanParams {
     pub target_coverage: Option<f64>,
 }
 
+/// A solution and what the model could not reach at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The plan.
+    pub solution: Solution,
+    /// Weight that no candidate covers (MCLP, LSCP: within the radius; others: reachable at all).
+    pub uncoverable_weight: f64,
+}
+
 /// Solves `problem` for `params`.
-pub fn solve(problem: &Problem, params: &PlanParams, settings: &Settings) -> Result<Solution> {
+pub fn solve(problem: &Problem, params: &PlanParams, settings: &Settings) -> Result<Outcome> {
     let deadline = Deadline::after(settings.time_limit);
+    let weight = &problem.clients.weight;
     match params.model {
         Model::Mclp | Model::Lscp => {
+            settings.observer.stage("coverage lists", 0);
             let coverage = Coverage::new(problem, &params.radius)?;
-            if params.model == Model::Mclp {
+            let uncoverable_weight = (0..weight.len())
+                .filter(|&c| !coverage.coverable(c))
+                .map(|c| weight[c])
+                .sum();
+            let solution = if params.model == Model::Mclp {
                 mclp::solve(problem, &coverage, settings, deadline)
             } else {
                 lscp::solve(
@@ -183,7 +200,11 @@ pub fn solve(problem: &Problem, params: &PlanParams, settings: &Settings) -> Res
                     settings,
                     deadline,
                 )
-            }
+            }?;
+            Ok(Outcome {
+                solution,
+                uncoverable_weight,
+            })
         }
         Model::Pmedian | Model::Pcenter => {
             if params.target_coverage.is_some() {
@@ -193,11 +214,19 @@ pub fn solve(problem: &Problem, params: &PlanParams, settings: &Settings) -> Res
             }
             settings.observer.stage("distances", 0);
             let table = DistanceTable::new(problem)?;
-            if params.model == Model::Pmedian {
+            let uncoverable_weight = (0..weight.len())
+                .filter(|&c| table.row(c).iter().all(|d| d.is_infinite()))
+                .map(|c| weight[c])
+                .sum();
+            let solution = if params.model == Model::Pmedian {
                 pmedian::solve(problem, &table, settings, deadline)
             } else {
                 pcenter::solve(problem, &table, settings, deadline)
-            }
+            }?;
+            Ok(Outcome {
+                solution,
+                uncoverable_weight,
+            })
         }
     }
 }

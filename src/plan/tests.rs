@@ -13,7 +13,9 @@ fn check(problem: &Problem, model: Model, radius: Radius, target: Option<f64>) {
         radius,
         target_coverage: target,
     };
-    let got = solve(problem, &params, &Settings::default()).expect("solvable");
+    let got = solve(problem, &params, &Settings::default())
+        .expect("solvable")
+        .solution;
     let total: f64 = problem.clients.weight.iter().sum();
     let (optimum, _) = exact::optimum(problem, model, &radius, target.map(|t| t * total))
         .expect("some allowed set");
