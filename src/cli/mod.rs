@@ -24,7 +24,7 @@ enum Command {
     /// Run the main job on the embedded demo data and write the results into a folder.
     Demo(demo::Args),
     /// Choose where to open centres (mclp, lscp, pmedian, pcenter) and write the plan.
-    Plan(plan::Args),
+    Plan(Box<plan::Args>),
     /// Write a deterministic synthetic instance folder (demand.csv, candidates.csv, neighbourhoods.geojson).
     Generate(generate::Args),
 }
@@ -35,7 +35,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Summary(args) => summary::run(args),
-        Command::Plan(args) => plan::run(args),
+        Command::Plan(args) => plan::run(*args),
         Command::Demo(args) => demo::run(args),
         Command::Generate(args) => generate::run(args),
     };
