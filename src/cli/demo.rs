@@ -71,10 +71,10 @@ pub fn run(args: Args) -> siting::Result<()> {
         .map_err(|e| siting::Error::write("summary.txt", e))?;
     super::write_file(&args.out.join("summary.txt"), &table)?;
     let report = plan(&inputs, &demo_request(), &args.out)?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    use std::io::Write;
-    out.write_all(&table)
-        .and_then(|()| writeln!(out, "\n{}\nWrote {}", headline(&report), args.out.display()))
-        .map_err(|e| siting::Error::write("stdout", e))
+    super::print(&format!(
+        "{}\n{}\nWrote {}\n",
+        String::from_utf8_lossy(&table),
+        headline(&report),
+        args.out.display()
+    ))
 }

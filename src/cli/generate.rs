@@ -20,13 +20,12 @@ pub struct Args {
 pub fn run(args: Args) -> siting::Result<()> {
     let instance = siting::generate::generate(args.preset, args.seed);
     instance.write(&args.out)?;
-    println!(
-        "Wrote {}: {} demand points (weight {}), {} candidate sites, {} neighbourhoods",
+    super::print(&format!(
+        "Wrote {}: {} demand points (weight {}), {} candidate sites, {} neighbourhoods\n",
         args.out.display(),
         instance.demand.len(),
         siting::model::total_weight(&instance.demand),
         instance.sites.len(),
         instance.neighbourhoods.len()
-    );
-    Ok(())
+    ))
 }

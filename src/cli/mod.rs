@@ -90,3 +90,12 @@ fn write_with(
         .and_then(|()| out.flush())
         .map_err(|e| siting::Error::write(path, e))
 }
+
+/// Prints to stdout; a closed pipe comes back as an error that `main` treats as success.
+fn print(text: &str) -> siting::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| siting::Error::write("stdout", e))
+}

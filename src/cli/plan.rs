@@ -253,6 +253,9 @@ pub fn run(args: Args) -> Result<()> {
         time_limit,
     };
     let report = plan(&inputs, &request, &args.out)?;
-    println!("{}\nWrote {}", headline(&report), args.out.display());
-    Ok(())
+    super::print(&format!(
+        "{}\nWrote {}\n",
+        headline(&report),
+        args.out.display()
+    ))
 }

@@ -13,9 +13,9 @@ use rayon::prelude::*;
 use std::cmp::Ordering;
 
 /// The search stops after this many restarts in a row that found nothing better...
-const STALL_LIMIT: usize = 12;
+const STALL_LIMIT: usize = 60;
 /// ...or after this many restarts in all.
-const MAX_RESTARTS: usize = 60;
+const MAX_RESTARTS: usize = 400;
 /// Subgradient iterations for the upper bound.
 const BOUND_ITERATIONS: usize = 400;
 
