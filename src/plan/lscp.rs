@@ -13,7 +13,9 @@ use crate::error::{Error, Result};
 use crate::model::AreaKind;
 
 /// Subgradient iterations of the Lagrangian heuristic.
-const ITERATIONS: usize = 300;
+const ITERATIONS: usize = 1000;
+/// The relaxation's sites are completed to a cover every this many iterations.
+const PRIMAL_EVERY: usize = 10;
 
 /// Removes open sites that nothing needs, latest first, keeping fixed sites, quotas, and
 /// `enough(covered weight)`.
@@ -132,7 +134,18 @@ fn full_cover(
     let (n, m) = (problem.clients.len(), problem.site_count());
     let unit = unit_weights(coverage, n);
     let target: f64 = unit.iter().sum();
-    let fixed = rules.fixed_sites();
+    // Fixed sites, and essential ones: the only site that covers some client must be in every
+    // cover, so it is opened up front and counted exactly in the bound.
+    let mut fixed = rules.fixed_sites();
+    let mut is_fixed = rules.fixed.clone();
+    for c in 0..n {
+        if let [only] = coverage.by_client.get(c)
+            && !is_fixed[*only as usize]
+        {
+            is_fixed[*only as usize] = true;
+            fixed.push(*only as usize);
+        }
+    }
     let mut base = Cover::new(coverage, &unit, m);
     for &s in &fixed {
         base.add(s);
@@ -179,7 +192,7 @@ fn full_cover(
     for iteration in 0..ITERATIONS {
         settings.observer.progress(iteration as u64);
         for (s, r) in reduced.iter_mut().enumerate() {
-            *r = if rules.fixed[s] {
+            *r = if is_fixed[s] {
                 0.0
             } else {
                 1.0 - coverage
@@ -198,22 +211,24 @@ fn full_cover(
             stall = 0;
         } else {
             stall += 1;
-            if stall >= 15 {
+            if stall >= 30 {
                 theta /= 2.0;
                 stall = 0;
             }
         }
-        // Primal: the sites the relaxation opens, completed to a cover.
-        let mut cover = Cover::new(coverage, &unit, m);
-        for &s in &fixed {
-            cover.add(s);
-        }
-        for s in (0..m).filter(|&s| reduced[s] < 0.0) {
-            cover.add(s);
-        }
-        complete(problem, &mut cover, target);
-        if cover.open.len() < best.len() {
-            best = cover.open;
+        if iteration % PRIMAL_EVERY == 0 {
+            // Primal: the sites the relaxation opens, completed to a cover.
+            let mut cover = Cover::new(coverage, &unit, m);
+            for &s in &fixed {
+                cover.add(s);
+            }
+            for s in (0..m).filter(|&s| reduced[s] < 0.0) {
+                cover.add(s);
+            }
+            complete(problem, &mut cover, target);
+            if cover.open.len() < best.len() {
+                best = cover.open;
+            }
         }
         let lower_sites = fixed.len() as f64 + (lower - 1e-9).ceil();
         if lower_sites >= best.len() as f64 || theta < 1e-4 || deadline.expired() {
