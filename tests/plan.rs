@@ -1,0 +1,169 @@
+//! `siting plan` end to end on fixtures whose answers are worked out by hand in
+//! `tests/data/README.md`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+/// Runs `siting plan` with `args` and returns plan.json.
+fn plan(args: &[&str]) -> serde_json::Value {
+    let out = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_siting"))
+        .arg("plan")
+        .args(args)
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "siting plan {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = std::fs::read_to_string(out.path().join("plan.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn chosen(plan: &serde_json::Value) -> Vec<&str> {
+    plan["chosen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect()
+}
+
+fn line() -> String {
+    fixture("plan-line").display().to_string()
+}
+
+#[test]
+fn mclp_opens_the_site_covering_most() {
+    let p = plan(&[&line(), "--model", "mclp", "--p", "1", "--radius", "3000"]);
+    assert_eq!(chosen(&p), ["B"]);
+    assert_eq!(p["objective"], 5.0);
+    assert_eq!(p["covered_weight"], 5.0);
+    assert_eq!(p["total_weight"], 11.0);
+    assert_eq!(p["gap"], 0.0);
+}
+
+#[test]
+fn fixed_sites_stay_open_and_count_towards_p() {
+    let fixed = fixture("plan-line/candidates-a-fixed.csv")
+        .display()
+        .to_string();
+    let p = plan(&[
+        &line(),
+        "--candidates",
+        &fixed,
+        "--model",
+        "mclp",
+        "--p",
+        "2",
+        "--radius",
+        "3000",
+    ]);
+    assert_eq!(chosen(&p), ["A", "B"]);
+    assert_eq!(p["objective"], 8.0);
+    assert_eq!(p["fixed"], serde_json::json!(["A"]));
+}
+
+#[test]
+fn a_quota_forces_a_site_of_its_kind() {
+    let p = plan(&[
+        &line(),
+        "--model",
+        "mclp",
+        "--p",
+        "1",
+        "--radius",
+        "3000",
+        "--min-sites",
+        "rural=1",
+    ]);
+    assert_eq!(chosen(&p), ["C"]);
+    assert_eq!(p["objective"], 3.0);
+    assert_eq!(p["open_by_kind"]["rural"], 1);
+}
+
+#[test]
+fn per_kind_radii_apply_to_demand_by_its_neighbourhood() {
+    let p = plan(&[
+        &line(),
+        "--model",
+        "mclp",
+        "--p",
+        "1",
+        "--radius-urban",
+        "1000",
+        "--radius-rural",
+        "2500",
+    ]);
+    assert_eq!(chosen(&p), ["C"]);
+    assert_eq!(p["objective"], 3.0);
+}
+
+#[test]
+fn lscp_needs_all_three_sites_on_the_line() {
+    let p = plan(&[&line(), "--model", "lscp", "--radius", "3000"]);
+    assert_eq!(chosen(&p), ["A", "B", "C"]);
+    assert_eq!(p["objective"], 3.0);
+    assert_eq!(p["bound"], 3.0);
+}
+
+#[test]
+fn pmedian_and_pcenter_pick_the_middle_of_the_line() {
+    let median = plan(&[&line(), "--model", "pmedian", "--p", "1"]);
+    assert_eq!(chosen(&median), ["B"]);
+    let objective = median["objective"].as_f64().unwrap();
+    assert!((objective - 33_358.524_07).abs() < 1e-3, "{objective}");
+    let center = plan(&[&line(), "--model", "pcenter", "--p", "1"]);
+    assert_eq!(chosen(&center), ["B"]);
+    let objective = center["objective"].as_f64().unwrap();
+    assert!((objective - 5_559.754_01).abs() < 1e-3, "{objective}");
+}
+
+#[test]
+fn a_cost_matrix_replaces_distance_and_missing_pairs_are_unreachable() {
+    let folder = fixture("plan-cost").display().to_string();
+    let mclp = plan(&[&folder, "--model", "mclp", "--p", "1", "--radius", "4"]);
+    assert_eq!(chosen(&mclp), ["P"]);
+    assert_eq!(mclp["objective"], 6.0);
+    let lscp = plan(&[&folder, "--model", "lscp", "--radius", "4"]);
+    assert_eq!(chosen(&lscp), ["P", "Q"]);
+    let median = plan(&[&folder, "--model", "pmedian", "--p", "1"]);
+    assert_eq!(chosen(&median), ["Q"]);
+    assert_eq!(median["objective"], 36.0);
+}
+
+#[test]
+fn the_same_seed_gives_byte_identical_outputs_whatever_the_threads() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo");
+    let run = |threads: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let status = Command::new(env!("CARGO_BIN_EXE_siting"))
+            .args([
+                "plan",
+                demo.to_str().unwrap(),
+                "--model",
+                "mclp",
+                "--p",
+                "12",
+                "--radius",
+                "2000",
+            ])
+            .args(["--seed", "7", "--threads", threads, "--out"])
+            .arg(out.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        ["access.json", "assignment.csv", "centres.geojson"]
+            .map(|f| std::fs::read(out.path().join(f)).unwrap())
+    };
+    assert_eq!(run("1"), run("2"));
+}
