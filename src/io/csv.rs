@@ -66,6 +66,10 @@ fn read_rows<C, T>(
         .from_path(path)
         .map_err(|e| ReadError::file(path, format!("cannot read the file: {e}")))?;
     let csv_error = |e: csv::Error| {
+        // A directory opens fine and fails on the first read: that is not a CSV problem.
+        if e.is_io_error() {
+            return ReadError::file(path, format!("cannot read the file: {e}"));
+        }
         let location = e
             .position()
             .map_or(Location::File, |p| Location::Line(p.line()));
