@@ -37,7 +37,7 @@ impl AreaKind {
 
 impl fmt::Display for AreaKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
