@@ -18,7 +18,10 @@ fn instance(n: usize, m: usize) -> (Vec<DemandPoint>, Vec<Site>) {
         .collect();
     let near = |rng: &mut ChaCha8Rng| {
         let t = towns[rng.random_range(0..towns.len())];
-        Point::new(t.x() + rng.random_range(-0.05..0.05), t.y() + rng.random_range(-0.05..0.05))
+        Point::new(
+            t.x() + rng.random_range(-0.05..0.05),
+            t.y() + rng.random_range(-0.05..0.05),
+        )
     };
     let demand = (0..n)
         .map(|i| DemandPoint {
@@ -50,11 +53,16 @@ fn coverage(c: &mut Criterion) {
     group.sample_size(10);
     for (n, m) in SIZES {
         let (demand, sites) = instance(n, m);
-        let problem = Problem::new(&demand, &sites, None, None, Some(50), PerKind::default()).unwrap();
+        let problem =
+            Problem::new(&demand, &sites, None, None, Some(50), PerKind::default()).unwrap();
         group.throughput(Throughput::Elements(m as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(format!("{n}x{m}")), &problem, |b, problem| {
-            b.iter(|| black_box(Coverage::new(problem, &Radius::uniform(5_000.0)).unwrap()))
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{n}x{m}")),
+            &problem,
+            |b, problem| {
+                b.iter(|| black_box(Coverage::new(problem, &Radius::uniform(5_000.0)).unwrap()))
+            },
+        );
     }
     group.finish();
 }
@@ -72,9 +80,13 @@ fn solves(c: &mut Criterion) {
                 target_coverage: None,
             };
             group.throughput(Throughput::Elements(n as u64));
-            group.bench_with_input(BenchmarkId::from_parameter(format!("{n}x{m}")), &problem, |b, problem| {
-                b.iter(|| black_box(solve(problem, &params, &Settings::default()).unwrap()))
-            });
+            group.bench_with_input(
+                BenchmarkId::from_parameter(format!("{n}x{m}")),
+                &problem,
+                |b, problem| {
+                    b.iter(|| black_box(solve(problem, &params, &Settings::default()).unwrap()))
+                },
+            );
         }
         group.finish();
     }

@@ -94,22 +94,27 @@ impl Coverage {
             Distances::GreatCircle => {
                 let max_m = radius.max_m().unwrap_or(0.0);
                 let index = PointIndex::new(clients.position.clone());
-                let by_site: Vec<Vec<u32>> = problem
-                    .sites
-                    .par_iter()
-                    .map(|site| {
-                        let mut list: Vec<u32> = index
-                            .within(site.position, max_m)
-                            .filter(|&(c, d)| d <= radii[c as usize])
-                            .map(|(c, _)| c)
-                            .collect();
-                        list.sort_unstable();
-                        list
-                    })
-                    .collect();
-                let by_site = Lists::from_nested(by_site);
+                // Sites in chunks, each chunk's lists queried in parallel and appended in site
+                // order: deterministic, and the nested lists of only one chunk exist at a time.
+                let mut by_site = Lists::default();
+                by_site.offsets.push(0);
+                for chunk in problem.sites.chunks(1024) {
+                    let lists: Vec<Vec<u32>> = chunk
+                        .par_iter()
+                        .map(|site| {
+                            index
+                                .within_each(site.position, max_m, |c| radii[c as usize])
+                                .collect()
+                        })
+                        .collect();
+                    for list in lists {
+                        by_site.items.extend(list);
+                        by_site.offsets.push(by_site.items.len());
+                    }
+                }
+                // Transposing twice sorts every list by index, for cache-friendly scans.
                 let by_client = by_site.transpose(clients.len());
-                (by_site, by_client)
+                (by_client.transpose(m), by_client)
             }
             Distances::Matrix(matrix) => {
                 let by_client: Vec<Vec<u32>> = (0..clients.len())
@@ -127,6 +132,37 @@ impl Coverage {
             }
         };
         Ok(Coverage { by_site, by_client })
+    }
+
+    /// Merges clients covered by exactly the same sites into one class whose weight is their sum,
+    /// and drops clients no site covers. Exact for the covering models, which see nothing of a
+    /// client but its sites and weight; in clustered data it shrinks every list the search scans.
+    /// Classes keep the order of their first client.
+    pub fn classes(&self, weight: &[f64]) -> (Coverage, Vec<f64>) {
+        let mut class_of: std::collections::HashMap<&[u32], usize> =
+            std::collections::HashMap::new();
+        let mut nested: Vec<Vec<u32>> = Vec::new();
+        let mut class_weight = Vec::new();
+        for (c, &w) in weight.iter().enumerate() {
+            let sites = self.by_client.get(c);
+            if sites.is_empty() {
+                continue;
+            }
+            let k = *class_of.entry(sites).or_insert_with(|| {
+                nested.push(sites.to_vec());
+                class_weight.push(0.0);
+                nested.len() - 1
+            });
+            class_weight[k] += w;
+        }
+        let by_client = Lists::from_nested(nested);
+        let by_site = by_client.transpose(self.by_site.offsets.len() - 1);
+        (Coverage { by_site, by_client }, class_weight)
+    }
+
+    /// Number of clients (or classes) the lists are about.
+    pub fn client_count(&self) -> usize {
+        self.by_client.offsets.len() - 1
     }
 
     /// True when some site covers client `c`.

@@ -63,12 +63,14 @@ fn complete(problem: &Problem, cover: &mut Cover, target: f64) {
     remove_redundant(problem, cover, |w| w >= target);
 }
 
-/// Solves LSCP. `target_share`: cover at least this share of the total weight instead of all
+/// Solves LSCP on coverage lists whose clients weigh `weight`. `target`: cover at least this
+/// share of this total weight instead of all
 /// coverable clients.
 pub(super) fn solve(
     problem: &Problem,
     coverage: &Coverage,
-    target_share: Option<f64>,
+    client_weight: &[f64],
+    target: Option<(f64, f64)>,
     settings: &Settings,
     deadline: Deadline,
 ) -> Result<Solution> {
@@ -77,18 +79,18 @@ pub(super) fn solve(
     let fixed = rules.fixed_sites();
     let quota_floor = (fixed.len() + rules.unmet(&rules.counts(&fixed))) as f64;
     settings.observer.stage("lscp", ITERATIONS as u64);
-    let (unit, target);
-    let (mut open, bound, weight) = match target_share {
+    let (unit, target_weight);
+    let (mut open, bound, weight) = match target {
         None => {
             let (open, bound) = full_cover(problem, coverage, settings, deadline);
-            unit = unit_weights(coverage, problem.clients.len());
-            target = unit.iter().sum::<f64>();
+            unit = unit_weights(coverage, coverage.client_count());
+            target_weight = unit.iter().sum::<f64>();
             (open, bound, unit.as_slice())
         }
-        Some(share) => {
-            let (open, bound) = partial_cover(problem, coverage, share)?;
-            target = share * problem.clients.weight.iter().sum::<f64>();
-            (open, bound, problem.clients.weight.as_slice())
+        Some((share, total)) => {
+            let (open, bound) = partial_cover(problem, coverage, client_weight, share, total)?;
+            target_weight = share * total;
+            (open, bound, client_weight)
         }
     };
     // Fewer sites, down to the bound: the best k − 1 sites for covering the same weight, found by
@@ -100,7 +102,7 @@ pub(super) fn solve(
             break;
         }
         let (fewer, covered) = mclp::search(problem, coverage, weight, k, settings, deadline);
-        if covered < target - 1e-9 * target.abs() {
+        if covered < target_weight - 1e-9 * target_weight.abs() {
             break;
         }
         open = fewer;
@@ -131,7 +133,7 @@ fn full_cover(
     deadline: Deadline,
 ) -> (Vec<usize>, f64) {
     let rules = &problem.rules;
-    let (n, m) = (problem.clients.len(), problem.site_count());
+    let (n, m) = (coverage.client_count(), problem.site_count());
     let unit = unit_weights(coverage, n);
     let target: f64 = unit.iter().sum();
     // Fixed sites, and essential ones: the only site that covers some client must be in every
@@ -259,9 +261,13 @@ fn full_cover(
 
 /// At least `share` of the total weight covered: lazy greedy on weight, redundancy removal. The
 /// bound: no k sites cover more than the k largest single-site gains (coverage is submodular).
-fn partial_cover(problem: &Problem, coverage: &Coverage, share: f64) -> Result<(Vec<usize>, f64)> {
-    let weight = &problem.clients.weight;
-    let total: f64 = weight.iter().sum();
+fn partial_cover(
+    problem: &Problem,
+    coverage: &Coverage,
+    weight: &[f64],
+    share: f64,
+    total: f64,
+) -> Result<(Vec<usize>, f64)> {
     if !(0.0..=1.0).contains(&share) {
         return Err(Error::Invalid(format!(
             "--target-coverage must be a share between 0 and 1, not {share}"

@@ -113,14 +113,14 @@ impl TieBreak for (f64, usize, usize) {
 fn upper_bound(
     problem: &Problem,
     coverage: &Coverage,
+    weight: &[f64],
     p: usize,
     best_known: f64,
     deadline: Deadline,
 ) -> f64 {
-    let weight = &problem.clients.weight;
     let n = weight.len();
     let rules = &problem.rules;
-    let mut lambda: Vec<f64> = weight.clone();
+    let mut lambda: Vec<f64> = weight.to_vec();
     let mut best = f64::INFINITY;
     let mut theta = 2.0;
     let mut stall = 0;
@@ -292,10 +292,12 @@ pub(super) fn search(
     (open, best_value)
 }
 
-/// Solves MCLP: [`search`], then the Lagrangian bound.
+/// Solves MCLP on coverage lists whose clients weigh `weight`: [`search`], then the Lagrangian
+/// bound.
 pub(super) fn solve(
     problem: &Problem,
     coverage: &Coverage,
+    weight: &[f64],
     settings: &Settings,
     deadline: Deadline,
 ) -> Result<Solution> {
@@ -303,7 +305,6 @@ pub(super) fn solve(
         .rules
         .p
         .ok_or_else(|| Error::Invalid("mclp needs --p, the number of centres to open".into()))?;
-    let weight = &problem.clients.weight;
     settings
         .observer
         .stage("mclp: greedy and local search", MAX_RESTARTS as u64);
@@ -313,7 +314,7 @@ pub(super) fn solve(
         .filter(|&c| coverage.coverable(c))
         .map(|c| weight[c])
         .sum();
-    let mut bound = upper_bound(problem, coverage, p, best_value, deadline).min(coverable);
+    let mut bound = upper_bound(problem, coverage, weight, p, best_value, deadline).min(coverable);
     // With whole-number weights every covered weight is a whole number, so the bound rounds down.
     if weight.iter().all(|w| w.fract() == 0.0) {
         bound = (bound + 1e-9 * bound.abs().max(1.0)).floor();

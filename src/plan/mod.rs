@@ -190,16 +190,14 @@ pub fn solve(problem: &Problem, params: &PlanParams, settings: &Settings) -> Res
                 .filter(|&c| !coverage.coverable(c))
                 .map(|c| weight[c])
                 .sum();
+            let total_weight: f64 = weight.iter().sum();
+            let (classes, class_weight) = coverage.classes(weight);
+            drop(coverage);
             let solution = if params.model == Model::Mclp {
-                mclp::solve(problem, &coverage, settings, deadline)
+                mclp::solve(problem, &classes, &class_weight, settings, deadline)
             } else {
-                lscp::solve(
-                    problem,
-                    &coverage,
-                    params.target_coverage,
-                    settings,
-                    deadline,
-                )
+                let target = params.target_coverage.map(|share| (share, total_weight));
+                lscp::solve(problem, &classes, &class_weight, target, settings, deadline)
             }?;
             Ok(Outcome {
                 solution,

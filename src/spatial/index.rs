@@ -63,6 +63,35 @@ impl PointIndex {
             })
     }
 
+    /// Every point `i` within `radius_of(i)` metres of `centre` (great-circle, inclusive), where no
+    /// radius exceeds `max_radius_m`. Exact like [`within`](Self::within) but cheaper: squared
+    /// chords decide, and haversine is computed only for the rare points whose chord lies within
+    /// a relative 1e-9 of the threshold, where the two formulas' rounding could disagree.
+    pub fn within_each(
+        &self,
+        centre: Point<f64>,
+        max_radius_m: f64,
+        radius_of: impl Fn(u32) -> f64,
+    ) -> impl Iterator<Item = u32> {
+        let query = UnitVector::from(centre);
+        let chord = chord_for_metres(max_radius_m) + PREFILTER_SLACK;
+        self.tree
+            .locate_within_distance(query.0, chord * chord)
+            .filter(move |entry| {
+                let radius_m = radius_of(entry.data);
+                let threshold_2 = chord_for_metres(radius_m).powi(2);
+                let chord_2 = query.chord_2(&UnitVector(*entry.geom()));
+                if chord_2 < threshold_2 * (1.0 - 1e-9) {
+                    true
+                } else if chord_2 > threshold_2 * (1.0 + 1e-9) + 1e-24 {
+                    false
+                } else {
+                    haversine_m(centre, self.positions[entry.data as usize]) <= radius_m
+                }
+            })
+            .map(|entry| entry.data)
+    }
+
     /// Points in order of increasing distance from `centre`, with their distance in metres.
     ///
     /// Chord order equals great-circle order, so this is exact; the metres come from the chord.
@@ -116,6 +145,24 @@ mod tests {
             got.sort_unstable();
             let want: Vec<u32> = (0..points.len() as u32)
                 .filter(|&i| haversine_m(centre, points[i as usize]) <= radius_m)
+                .collect();
+            prop_assert_eq!(got, want);
+        }
+
+        #[test]
+        fn per_point_radius_query_matches_brute_force(
+            (points, centre, radii) in region().prop_flat_map(|(lon, lat)| (
+                prop::collection::vec(point_near(lon, lat), 0..200),
+                point_near(lon, lat),
+                prop::collection::vec(0.0f64..150_000.0, 200),
+            ))
+        ) {
+            let index = PointIndex::new(points.clone());
+            let max = radii.iter().copied().fold(0.0, f64::max);
+            let mut got: Vec<u32> = index.within_each(centre, max, |i| radii[i as usize]).collect();
+            got.sort_unstable();
+            let want: Vec<u32> = (0..points.len() as u32)
+                .filter(|&i| haversine_m(centre, points[i as usize]) <= radii[i as usize])
                 .collect();
             prop_assert_eq!(got, want);
         }
