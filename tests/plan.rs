@@ -1,6 +1,9 @@
 //! `siting plan` end to end on fixtures whose answers are worked out by hand in
 //! `tests/data/README.md`.
 
+// Test helpers fail loudly by design: a panic here is a failed test, not a crash.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
