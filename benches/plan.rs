@@ -1,6 +1,9 @@
 //! The siting engine's stages on synthetic clustered instances at three sizes (fixed seeds):
 //! coverage lists from parallel R-tree radius queries, then MCLP and LSCP solves.
 
+// Fixed synthetic inputs: a failure here is a broken bench, not a user error.
+#![allow(clippy::unwrap_used)]
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use geo::Point;
 use rand::{RngExt, SeedableRng};
