@@ -81,17 +81,6 @@ impl<'a> Cover<'a> {
     pub fn covered_weight(&self) -> f64 {
         self.covered
     }
-
-    /// Covered weight summed afresh in client order, free of the drift of incremental updates
-    /// (the objective that is reported).
-    pub fn recount(&self) -> f64 {
-        self.count
-            .iter()
-            .zip(self.weight)
-            .filter(|(n, _)| **n > 0)
-            .map(|(_, w)| w)
-            .sum()
-    }
 }
 
 /// A heap entry: a (possibly stale) gain, larger first, then the lower site index.

@@ -69,7 +69,6 @@ fn complete(problem: &Problem, cover: &mut Cover, target: f64) {
 pub(super) fn solve(
     problem: &Problem,
     coverage: &Coverage,
-    client_weight: &[f64],
     target: Option<(f64, f64)>,
     settings: &Settings,
     deadline: Deadline,
@@ -83,14 +82,14 @@ pub(super) fn solve(
     let (mut open, bound, weight) = match target {
         None => {
             let (open, bound) = full_cover(problem, coverage, settings, deadline);
-            unit = unit_weights(coverage, coverage.client_count());
+            unit = vec![1.0; coverage.client_count()];
             target_weight = unit.iter().sum::<f64>();
             (open, bound, unit.as_slice())
         }
         Some((share, total)) => {
-            let (open, bound) = partial_cover(problem, coverage, client_weight, share, total)?;
+            let (open, bound) = partial_cover(problem, coverage, share, total)?;
             target_weight = share * total;
-            (open, bound, client_weight)
+            (open, bound, coverage.weight.as_slice())
         }
     };
     // Fewer sites, down to the bound: the best k − 1 sites for covering the same weight, found by
@@ -117,13 +116,6 @@ pub(super) fn solve(
     })
 }
 
-/// Weight 1 for every coverable client and 0 for the rest, so that "covered weight" counts clients.
-fn unit_weights(coverage: &Coverage, n: usize) -> Vec<f64> {
-    (0..n)
-        .map(|c| if coverage.coverable(c) { 1.0 } else { 0.0 })
-        .collect()
-}
-
 /// Every coverable client covered, by the Lagrangian heuristic. Clients count once each,
 /// whatever their weight, as in the peer.
 fn full_cover(
@@ -134,7 +126,7 @@ fn full_cover(
 ) -> (Vec<usize>, f64) {
     let rules = &problem.rules;
     let (n, m) = (coverage.client_count(), problem.site_count());
-    let unit = unit_weights(coverage, n);
+    let unit = vec![1.0; n];
     let target: f64 = unit.iter().sum();
     // Fixed sites, and essential ones: the only site that covers some client must be in every
     // cover, so it is opened up front and counted exactly in the bound.
@@ -264,7 +256,6 @@ fn full_cover(
 fn partial_cover(
     problem: &Problem,
     coverage: &Coverage,
-    weight: &[f64],
     share: f64,
     total: f64,
 ) -> Result<(Vec<usize>, f64)> {
@@ -274,10 +265,8 @@ fn partial_cover(
         )));
     }
     let target = share * total;
-    let coverable: f64 = (0..weight.len())
-        .filter(|&c| coverage.coverable(c))
-        .map(|c| weight[c])
-        .sum();
+    let weight = &coverage.weight;
+    let coverable: f64 = weight.iter().sum();
     if coverable < target {
         return Err(Error::Invalid(format!(
             "--target-coverage {share} cannot be met: only {:.2}% of the weight lies within reach of any candidate",

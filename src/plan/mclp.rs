@@ -3,108 +3,22 @@
 //! Lazy greedy (Minoux 1978) to construct, swap local search with incremental gains to improve,
 //! seeded perturbation restarts, and a Lagrangian upper bound (Galvão & ReVelle 1996).
 
-use super::cover::{Cover, greedy_fill};
 use super::select::best_allowed;
+use super::swaps::Swaps;
 use super::{Coverage, Deadline, Problem, Settings, Solution};
 use crate::error::{Error, Result};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
-use std::cmp::Ordering;
 
 /// The search stops after this many restarts in a row that found nothing better...
 const STALL_LIMIT: usize = 60;
-/// ...or after this many restarts in all.
+/// ...or after this many restarts in all...
 const MAX_RESTARTS: usize = 400;
+/// ...or once the restarts have touched this many table entries (a few seconds' work).
+const RESTART_WORK: u64 = 4_000_000_000;
 /// Subgradient iterations for the upper bound.
 const BOUND_ITERATIONS: usize = 400;
-
-/// Best-improvement swap search: one pass prices every (close o, open c) pair in time linear in
-/// the coverage lists, using loss(o), the gain of c, and the weight that o alone covers and c
-/// would also cover (Resende & Werneck 2007, specialised to coverage).
-fn local_search(problem: &Problem, cover: &mut Cover, deadline: Deadline) {
-    let rules = &problem.rules;
-    let tolerance = 1e-12 * cover.weight.iter().sum::<f64>().max(1.0);
-    loop {
-        if deadline.expired() {
-            return;
-        }
-        let open = cover.open.clone();
-        let mut slot = vec![usize::MAX; problem.site_count()];
-        for (k, &o) in open.iter().enumerate() {
-            slot[o] = k;
-        }
-        let loss: Vec<f64> = open.iter().map(|&o| cover.loss(o)).collect();
-        let counts = rules.counts(&open);
-        let cover_ref = &*cover;
-        let best = (0..problem.site_count())
-            .into_par_iter()
-            .filter(|&c| !cover_ref.is_open[c])
-            .map_init(
-                || vec![0.0; open.len()],
-                |extra, c| {
-                    let mut gain = 0.0;
-                    let mut touched = Vec::new();
-                    for &i in cover_ref.coverage.by_site.get(c) {
-                        let i = i as usize;
-                        match cover_ref.count[i] {
-                            0 => gain += cover_ref.weight[i],
-                            1 => {
-                                let k = slot[cover_ref.sum[i] as usize];
-                                if extra[k] == 0.0 {
-                                    touched.push(k);
-                                }
-                                extra[k] += cover_ref.weight[i];
-                            }
-                            _ => {}
-                        }
-                    }
-                    let mut best: Option<(f64, usize, usize)> = None;
-                    for (k, &o) in open.iter().enumerate() {
-                        if !rules.may_swap(o, c, &counts) {
-                            continue;
-                        }
-                        let delta = gain - loss[k] + extra[k];
-                        if best.is_none_or(|(d, _, _)| delta > d) {
-                            best = Some((delta, c, o));
-                        }
-                    }
-                    for k in touched {
-                        extra[k] = 0.0;
-                    }
-                    best
-                },
-            )
-            .flatten()
-            .reduce_with(|a, b| match a.0.total_cmp(&b.0) {
-                Ordering::Greater => a,
-                Ordering::Less => b,
-                Ordering::Equal => a.min_by_sites(b),
-            });
-        match best {
-            Some((delta, c, o)) if delta > tolerance => {
-                cover.remove(o);
-                cover.add(c);
-            }
-            _ => return,
-        }
-    }
-}
-
-trait TieBreak {
-    fn min_by_sites(self, other: Self) -> Self;
-}
-
-impl TieBreak for (f64, usize, usize) {
-    /// Equal gains: the lower (open, close) pair wins, so thread scheduling never decides.
-    fn min_by_sites(self, other: Self) -> Self {
-        if (self.1, self.2) <= (other.1, other.2) {
-            self
-        } else {
-            other
-        }
-    }
-}
 
 /// Lagrangian upper bound: relax `y_c ≤ Σ_{s covers c} x_s` with multipliers λ ≥ 0, so
 /// L(λ) = Σ_c max(0, w_c − λ_c) + max over allowed sets of Σ_s Σ_{c ∈ C_s} λ_c.
@@ -164,87 +78,56 @@ fn upper_bound(
                 g[c as usize] += 1.0;
             }
         }
-        let norm_2: f64 = g.iter().map(|x| x * x).sum();
-        if norm_2 == 0.0 {
+        // Step along w_c·g_c rather than g_c: a class's multiplier lives on the scale of its
+        // weight, which varies by orders of magnitude once households are merged into classes.
+        // Any λ ≥ 0 gives a valid bound, so the scaling changes only how fast it tightens.
+        let g_dot_d: f64 = g.iter().zip(weight).map(|(x, w)| w * x * x).sum();
+        if g_dot_d == 0.0 {
             break;
         }
-        let step = theta * (value - best_known).max(1e-9 * value.abs()) / norm_2;
+        let step = theta * (value - best_known).max(1e-9 * value.abs()) / g_dot_d;
         for c in 0..n {
-            lambda[c] = (lambda[c] - step * g[c]).max(0.0);
+            lambda[c] = (lambda[c] - step * weight[c] * g[c]).max(0.0);
         }
     }
     best
 }
 
-/// `best` with up to half of its non-fixed sites closed at random and refilled greedily from the
-/// other sites (so the restart cannot simply undo itself).
-fn perturbed<'a>(
-    problem: &Problem,
-    coverage: &'a Coverage,
-    weight: &'a [f64],
-    p: usize,
-    best: &[usize],
-    rng: &mut ChaCha8Rng,
-) -> Cover<'a> {
-    let mut trial = Cover::new(coverage, weight, problem.site_count());
-    let movable: Vec<usize> = best
-        .iter()
-        .copied()
-        .filter(|&s| !problem.rules.fixed[s])
-        .collect();
-    let drop = rng.random_range(1..=movable.len().div_ceil(2).max(1));
-    let mut dropped = Vec::with_capacity(drop);
-    while dropped.len() < drop.min(movable.len()) {
-        let s = movable[rng.random_range(0..movable.len())];
-        if !dropped.contains(&s) {
-            dropped.push(s);
+/// Opens the site with the largest gain, allowed by the rules and not `banned`, until `p` are
+/// open. Ties go to the lower site index.
+fn greedy(problem: &Problem, swaps: &mut Swaps, p: usize, banned: &[bool]) {
+    let rules = &problem.rules;
+    while swaps.open.len() < p {
+        let counts = rules.counts(&swaps.open);
+        let slots_left = p - swaps.open.len();
+        let best = (0..problem.site_count())
+            .filter(|&j| !swaps.is_open(j) && !banned[j] && rules.may_add(j, &counts, slots_left))
+            .max_by(|&a, &b| swaps.gain(a).total_cmp(&swaps.gain(b)).then(b.cmp(&a)));
+        match best {
+            Some(j) => swaps.open(j),
+            None => break,
         }
     }
-    for &s in best.iter().filter(|s| !dropped.contains(s)) {
-        trial.add(s);
-    }
-    for &s in &dropped {
-        trial.is_open[s] = true;
-    }
-    greedy_fill(problem, &mut trial, p, |_| false);
-    for &s in &dropped {
-        trial.is_open[s] = false;
-    }
-    trial
 }
 
-/// Fixed sites plus random allowed ones: a restart far from the greedy's basin.
-fn random_start<'a>(
-    problem: &Problem,
-    coverage: &'a Coverage,
-    weight: &'a [f64],
-    p: usize,
-    movable: &[usize],
-    rng: &mut ChaCha8Rng,
-) -> Cover<'a> {
-    let rules = &problem.rules;
-    let mut trial = Cover::new(coverage, weight, problem.site_count());
-    for s in rules.fixed_sites() {
-        trial.add(s);
-    }
-    let mut order = movable.to_vec();
-    for i in (1..order.len()).rev() {
-        order.swap(i, rng.random_range(0..=i));
-    }
-    for s in order {
-        if trial.open.len() >= p {
-            break;
-        }
-        if rules.may_add(s, &rules.counts(&trial.open), p - trial.open.len()) {
-            trial.add(s);
+/// Best-improvement swaps until none gains more than a whisker of the total weight.
+fn local_search(problem: &Problem, swaps: &mut Swaps, tolerance: f64, deadline: Deadline) {
+    while !deadline.expired() {
+        match swaps.best_swap(&problem.rules) {
+            Some((delta, out, add)) if delta > tolerance => {
+                swaps.close(out);
+                swaps.open(add);
+            }
+            _ => return,
         }
     }
-    trial
 }
 
 /// The best set of `p` sites found for covering `weight`: greedy, local search, then seeded
-/// restarts (perturbations of the best plan, and every third one a random start) until a run of
-/// restarts brings nothing better. Returns the open sites (in opening order) and the covered weight.
+/// restarts (close up to half of the best plan's movable sites at random, refill greedily from
+/// the others, search again; every third restart opens random sites instead) until a run of
+/// restarts brings nothing better or the work budget is spent. The budget counts table entries
+/// touched, not seconds, so the answer never depends on the machine's speed.
 pub(super) fn search(
     problem: &Problem,
     coverage: &Coverage,
@@ -254,30 +137,68 @@ pub(super) fn search(
     deadline: Deadline,
 ) -> (Vec<usize>, f64) {
     let m = problem.site_count();
-    let mut cover = Cover::new(coverage, weight, m);
-    for s in problem.rules.fixed_sites() {
-        cover.add(s);
-    }
-    greedy_fill(problem, &mut cover, p, |_| false);
-    local_search(problem, &mut cover, deadline);
-    let mut best_open = cover.open.clone();
-    let mut best_value = cover.recount();
+    let rules = &problem.rules;
+    let tolerance = 1e-12 * weight.iter().sum::<f64>().max(1.0);
+    let fixed = rules.fixed_sites();
+    let fresh = || {
+        let mut swaps = Swaps::new(coverage, weight, m, p);
+        for &s in &fixed {
+            swaps.open(s);
+        }
+        swaps
+    };
+    let mut swaps = fresh();
+    greedy(problem, &mut swaps, p, &vec![false; m]);
+    local_search(problem, &mut swaps, tolerance, deadline);
+    let mut best_open = swaps.open.clone();
+    let mut best_value = swaps.covered_weight();
+    let mut work = swaps.work;
+    let movable: Vec<usize> = (0..m).filter(|&s| !rules.fixed[s]).collect();
     let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
-    let movable: Vec<usize> = (0..m).filter(|&s| !problem.rules.fixed[s]).collect();
     let mut stall = 0;
     for restart in 0..MAX_RESTARTS {
         settings.observer.progress(restart as u64 + 1);
-        if deadline.expired() || stall >= STALL_LIMIT || movable.is_empty() {
+        if deadline.expired() || stall >= STALL_LIMIT || work >= RESTART_WORK || movable.is_empty()
+        {
             break;
         }
-        let trial = if restart % 3 == 2 {
-            random_start(problem, coverage, weight, p, &movable, &mut rng)
+        let mut trial = fresh();
+        let mut banned = vec![false; m];
+        if restart % 3 == 2 {
+            let mut order = movable.clone();
+            for i in (1..order.len()).rev() {
+                order.swap(i, rng.random_range(0..=i));
+            }
+            for s in order {
+                if trial.open.len() >= p {
+                    break;
+                }
+                if rules.may_add(s, &rules.counts(&trial.open), p - trial.open.len()) {
+                    trial.open(s);
+                }
+            }
         } else {
-            perturbed(problem, coverage, weight, p, &best_open, &mut rng)
-        };
-        let mut trial = trial;
-        local_search(problem, &mut trial, deadline);
-        let value = trial.recount();
+            let kept: Vec<usize> = best_open
+                .iter()
+                .copied()
+                .filter(|&s| !rules.fixed[s])
+                .collect();
+            if kept.is_empty() {
+                break;
+            }
+            let drop = rng.random_range(1..=kept.len().div_ceil(2));
+            while banned.iter().filter(|&&b| b).count() < drop {
+                banned[kept[rng.random_range(0..kept.len())]] = true;
+            }
+            for &s in kept.iter().filter(|&&s| !banned[s]) {
+                trial.open(s);
+            }
+            greedy(problem, &mut trial, p, &banned);
+        }
+        greedy(problem, &mut trial, p, &vec![false; m]);
+        local_search(problem, &mut trial, tolerance, deadline);
+        work += trial.work;
+        let value = trial.covered_weight();
         if value > best_value + 1e-12 * best_value.abs() {
             best_value = value;
             best_open = trial.open.clone();
@@ -286,18 +207,15 @@ pub(super) fn search(
             stall += 1;
         }
     }
-    let fixed = problem.rules.fixed_sites();
     let mut open = fixed.clone();
     open.extend(best_open.into_iter().filter(|s| !fixed.contains(s)));
     (open, best_value)
 }
 
-/// Solves MCLP on coverage lists whose clients weigh `weight`: [`search`], then the Lagrangian
-/// bound.
+/// Solves MCLP: [`search`], then the Lagrangian bound.
 pub(super) fn solve(
     problem: &Problem,
     coverage: &Coverage,
-    weight: &[f64],
     settings: &Settings,
     deadline: Deadline,
 ) -> Result<Solution> {
@@ -308,12 +226,10 @@ pub(super) fn solve(
     settings
         .observer
         .stage("mclp: greedy and local search", MAX_RESTARTS as u64);
+    let weight = &coverage.weight;
     let (open, best_value) = search(problem, coverage, weight, p, settings, deadline);
     settings.observer.stage("mclp: upper bound", 0);
-    let coverable: f64 = (0..weight.len())
-        .filter(|&c| coverage.coverable(c))
-        .map(|c| weight[c])
-        .sum();
+    let coverable: f64 = weight.iter().sum();
     let mut bound = upper_bound(problem, coverage, weight, p, best_value, deadline).min(coverable);
     // With whole-number weights every covered weight is a whole number, so the bound rounds down.
     if weight.iter().all(|w| w.fract() == 0.0) {

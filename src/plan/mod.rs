@@ -20,6 +20,7 @@ mod problem;
 mod radius;
 mod report;
 mod select;
+mod swaps;
 
 pub use coverage::Coverage;
 pub use problem::{Clients, DistanceTable, Distances, MAX_TABLE_ENTRIES, Problem, Rules};
@@ -185,20 +186,15 @@ pub fn solve(problem: &Problem, params: &PlanParams, settings: &Settings) -> Res
     match params.model {
         Model::Mclp | Model::Lscp => {
             settings.observer.stage("coverage lists", 0);
-            let coverage = Coverage::new(problem, &params.radius)?;
-            let uncoverable_weight = (0..weight.len())
-                .filter(|&c| !coverage.coverable(c))
-                .map(|c| weight[c])
-                .sum();
+            let coverage = Coverage::new(problem, &params.radius, weight)?;
             let total_weight: f64 = weight.iter().sum();
-            let (classes, class_weight) = coverage.classes(weight);
-            drop(coverage);
             let solution = if params.model == Model::Mclp {
-                mclp::solve(problem, &classes, &class_weight, settings, deadline)
+                mclp::solve(problem, &coverage, settings, deadline)
             } else {
                 let target = params.target_coverage.map(|share| (share, total_weight));
-                lscp::solve(problem, &classes, &class_weight, target, settings, deadline)
+                lscp::solve(problem, &coverage, target, settings, deadline)
             }?;
+            let uncoverable_weight = coverage.uncoverable_weight;
             Ok(Outcome {
                 solution,
                 uncoverable_weight,
