@@ -158,11 +158,11 @@ impl<'a> Swaps<'a> {
                 continue;
             }
             let row = &self.extra[k * self.sites..(k + 1) * self.sites];
-            for j in 0..self.sites {
+            for (j, (&extra, &gain)) in row.iter().zip(&self.gain).enumerate() {
                 if self.slot_of[j] != NONE || !rules.may_swap(o, j, &counts) {
                     continue;
                 }
-                let delta = self.gain[j] - self.loss[k] + row[j];
+                let delta = gain - self.loss[k] + extra;
                 if best.is_none_or(|(d, _, _)| delta > d) {
                     best = Some((delta, o, j));
                 }
