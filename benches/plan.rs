@@ -63,7 +63,7 @@ fn coverage(c: &mut Criterion) {
             BenchmarkId::from_parameter(format!("{n}x{m}")),
             &problem,
             |b, problem| {
-                b.iter(|| black_box(Coverage::new(problem, &Radius::uniform(5_000.0)).unwrap()))
+                b.iter(|| black_box(Coverage::new(problem, &Radius::uniform(5_000.0), &problem.clients.weight).unwrap()))
             },
         );
     }
