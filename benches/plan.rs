@@ -63,7 +63,12 @@ fn coverage(c: &mut Criterion) {
             BenchmarkId::from_parameter(format!("{n}x{m}")),
             &problem,
             |b, problem| {
-                b.iter(|| black_box(Coverage::new(problem, &Radius::uniform(5_000.0), &problem.clients.weight).unwrap()))
+                b.iter(|| {
+                    black_box(
+                        Coverage::new(problem, &Radius::uniform(5_000.0), &problem.clients.weight)
+                            .unwrap(),
+                    )
+                })
             },
         );
     }
