@@ -107,14 +107,17 @@ impl<L: Clone + std::fmt::Display> SeenIds<L> {
     }
 
     pub fn insert(&mut self, id: &str, at: L) -> Result<(), FieldProblem> {
-        if let Some(first) = self.first.get(id) {
-            return Err(FieldProblem::new(
+        // One hash per id: the entry API looks up and inserts in the same probe.
+        match self.first.entry(id.to_owned()) {
+            std::collections::hash_map::Entry::Occupied(first) => Err(FieldProblem::new(
                 "id",
-                format!("duplicate id {id:?} (first used at {first})"),
-            ));
+                format!("duplicate id {id:?} (first used at {})", first.get()),
+            )),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(at);
+                Ok(())
+            }
         }
-        self.first.insert(id.to_owned(), at);
-        Ok(())
     }
 }
 
