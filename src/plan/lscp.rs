@@ -94,7 +94,18 @@ pub(super) fn solve(
     };
     // Fewer sites, down to the bound: the best k − 1 sites for covering the same weight, found by
     // the MCLP search, may still reach the target.
-    let floor = bound.max(quota_floor);
+    let mut floor = bound.max(quota_floor);
+    if target.is_some() {
+        floor = floor.max(sites_needed(
+            problem,
+            coverage,
+            weight,
+            target_weight,
+            floor,
+            open.len(),
+            deadline,
+        ));
+    }
     while (open.len() as f64) > floor && !deadline.expired() {
         let k = open.len() - 1;
         if fixed.len() + rules.unmet(&rules.counts(&fixed)) > k {
@@ -249,6 +260,33 @@ fn full_cover(
     }
     let bound = fixed.len() as f64 + (lower - 1e-9).ceil().max(0.0);
     (best, bound)
+}
+
+/// A lower bound on the sites needed to cover `target` weight, searched between a known bound `lo`
+/// and a known feasible count `hi`: whenever the MCLP upper bound for k sites falls short of the
+/// target, no k sites (and so no fewer) suffice, and at least k + 1 are needed.
+fn sites_needed(
+    problem: &Problem,
+    coverage: &Coverage,
+    weight: &[f64],
+    target: f64,
+    lo: f64,
+    hi: usize,
+    deadline: Deadline,
+) -> f64 {
+    let (mut lo, mut hi) = (lo.max(0.0) as usize, hi);
+    while lo < hi && !deadline.expired() {
+        let k = (lo + hi) / 2;
+        if k == 0
+            || mclp::proven_upper_bound(problem, coverage, weight, k, target, deadline)
+                < target * (1.0 - 1e-12)
+        {
+            lo = k + 1;
+        } else {
+            hi = k;
+        }
+    }
+    lo as f64
 }
 
 /// At least `share` of the total weight covered: lazy greedy on weight, redundancy removal. The

@@ -93,6 +93,26 @@ fn upper_bound(
     best
 }
 
+/// The Lagrangian bound on the weight `p` sites can cover, capped by all coverable weight and,
+/// with whole-number weights, rounded down (every covered weight is then a whole number).
+/// `aim` steers the subgradient steps: the best known value, or a target to prove out of reach.
+pub(super) fn proven_upper_bound(
+    problem: &Problem,
+    coverage: &Coverage,
+    weight: &[f64],
+    p: usize,
+    aim: f64,
+    deadline: Deadline,
+) -> f64 {
+    let coverable: f64 = weight.iter().sum();
+    let bound = upper_bound(problem, coverage, weight, p, aim, deadline).min(coverable);
+    if weight.iter().all(|w| w.fract() == 0.0) {
+        (bound + 1e-9 * bound.abs().max(1.0)).floor()
+    } else {
+        bound
+    }
+}
+
 /// Opens the site with the largest gain, allowed by the rules and not `banned`, until `p` are
 /// open. Ties go to the lower site index.
 fn greedy(problem: &Problem, swaps: &mut Swaps, p: usize, banned: &[bool]) {
@@ -229,12 +249,7 @@ pub(super) fn solve(
     let weight = &coverage.weight;
     let (open, best_value) = search(problem, coverage, weight, p, settings, deadline);
     settings.observer.stage("mclp: upper bound", 0);
-    let coverable: f64 = weight.iter().sum();
-    let mut bound = upper_bound(problem, coverage, weight, p, best_value, deadline).min(coverable);
-    // With whole-number weights every covered weight is a whole number, so the bound rounds down.
-    if weight.iter().all(|w| w.fract() == 0.0) {
-        bound = (bound + 1e-9 * bound.abs().max(1.0)).floor();
-    }
+    let bound = proven_upper_bound(problem, coverage, weight, p, best_value, deadline);
     Ok(Solution {
         open,
         objective: best_value,
