@@ -5,7 +5,7 @@ use super::{Distances, Problem, Radius};
 use crate::error::{Error, Result};
 use crate::spatial::PointIndex;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Compressed lists: `items[offsets[k]..offsets[k + 1]]` belong to `k`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -113,9 +113,7 @@ impl Coverage {
         };
         let sites_of = |c: usize| -> Vec<u32> {
             let mut list: Vec<u32> = match (&index, problem.distances) {
-                (Some(index), _) => index
-                    .within_each(clients.position[c], radii[c], |_| radii[c])
-                    .collect(),
+                (Some(index), _) => index.within_ids(clients.position[c], radii[c]).collect(),
                 (None, Distances::Matrix(matrix)) => matrix
                     .row(clients.first_demand[c] as usize)
                     .filter(|&(_, cost)| cost <= radii[c])
@@ -128,7 +126,7 @@ impl Coverage {
             list.sort_unstable();
             list
         };
-        let mut class_of: HashMap<Vec<u32>, usize> = HashMap::new();
+        let mut class_of: FxHashMap<Vec<u32>, usize> = FxHashMap::default();
         let mut lists: Vec<Vec<u32>> = Vec::new();
         let mut class_weight = Vec::new();
         let mut uncoverable_weight = 0.0;

@@ -79,17 +79,47 @@ impl PointIndex {
             .locate_within_distance(query.0, chord * chord)
             .filter(move |entry| {
                 let radius_m = radius_of(entry.data);
-                let threshold_2 = chord_for_metres(radius_m).powi(2);
-                let chord_2 = query.chord_2(&UnitVector(*entry.geom()));
-                if chord_2 < threshold_2 * (1.0 - 1e-9) {
-                    true
-                } else if chord_2 > threshold_2 * (1.0 + 1e-9) + 1e-24 {
-                    false
-                } else {
-                    haversine_m(centre, self.positions[entry.data as usize]) <= radius_m
-                }
+                self.inside(
+                    centre,
+                    &query,
+                    entry,
+                    radius_m,
+                    chord_for_metres(radius_m).powi(2),
+                )
             })
             .map(|entry| entry.data)
+    }
+
+    /// The indices of [`within`](Self::within), decided like [`within_each`](Self::within_each)
+    /// with one radius, so the threshold is computed once per query.
+    pub fn within_ids(&self, centre: Point<f64>, radius_m: f64) -> impl Iterator<Item = u32> {
+        let query = UnitVector::from(centre);
+        let threshold_2 = chord_for_metres(radius_m).powi(2);
+        let prefilter = chord_for_metres(radius_m) + PREFILTER_SLACK;
+        self.tree
+            .locate_within_distance(query.0, prefilter * prefilter)
+            .filter(move |entry| self.inside(centre, &query, entry, radius_m, threshold_2))
+            .map(|entry| entry.data)
+    }
+
+    /// The exact membership test behind the radius queries: squared chord against the squared
+    /// threshold, haversine only inside the rounding band.
+    fn inside(
+        &self,
+        centre: Point<f64>,
+        query: &UnitVector,
+        entry: &Entry,
+        radius_m: f64,
+        threshold_2: f64,
+    ) -> bool {
+        let chord_2 = query.chord_2(&UnitVector(*entry.geom()));
+        if chord_2 < threshold_2 * (1.0 - 1e-9) {
+            true
+        } else if chord_2 > threshold_2 * (1.0 + 1e-9) + 1e-24 {
+            false
+        } else {
+            haversine_m(centre, self.positions[entry.data as usize]) <= radius_m
+        }
     }
 
     /// Points in order of increasing distance from `centre`, with their distance in metres.
@@ -161,6 +191,12 @@ mod tests {
             let max = radii.iter().copied().fold(0.0, f64::max);
             let mut got: Vec<u32> = index.within_each(centre, max, |i| radii[i as usize]).collect();
             got.sort_unstable();
+            let mut same: Vec<u32> = index.within_ids(centre, radii[0]).collect();
+            same.sort_unstable();
+            let want_same: Vec<u32> = (0..points.len() as u32)
+                .filter(|&i| haversine_m(centre, points[i as usize]) <= radii[0])
+                .collect();
+            prop_assert_eq!(same, want_same);
             let want: Vec<u32> = (0..points.len() as u32)
                 .filter(|&i| haversine_m(centre, points[i as usize]) <= radii[i as usize])
                 .collect();
