@@ -17,6 +17,8 @@ mod pcenter;
 mod pmedian;
 mod problem;
 mod radius;
+#[cfg(test)]
+mod test_instances;
 
 pub use coverage::Coverage;
 pub use problem::{Clients, DistanceTable, Distances, MAX_TABLE_ENTRIES, Problem, Rules};
