@@ -1,8 +1,7 @@
 use super::*;
-use crate::model::{CostMatrix, DemandPoint, PerKind, Site};
+use crate::model::{CostMatrix, PerKind};
 use crate::plan::Model;
-use crate::plan::test_instances::{assert_optimal, quotas, random, road_costs, strips};
-use geo::Point;
+use crate::plan::test_instances::{assert_optimal, line, quotas, random, road_costs, strips};
 
 fn run(problem: &Problem, seed: u64) -> Solution {
     let table = DistanceTable::new(problem).expect("small table");
@@ -87,44 +86,10 @@ fn same_seed_same_plan() {
     assert!(first.bound <= first.objective);
 }
 
-/// Demand and sites on a line, with the cost matrix giving |x − y| so the answer can be worked
-/// by hand: demand at 0, 1, 2, 10, 11, 12 (weight 1, and weight 0 at 100, which must be
-/// ignored), sites at 1, 6, 11, 100.
-///
-/// p = 2: {1, 11} costs 1 + 0 + 1 + 1 + 0 + 1 = 4, and no pair does better (a site serving
-/// both groups is at least 4 from three points of one of them). p = 1: site 6 costs
-/// 6 + 5 + 4 + 4 + 5 + 6 = 30, site 1 costs 1 + 0 + 1 + 9 + 10 + 11 = 32, site 11 the same by
-/// symmetry, site 100 far more.
-fn line() -> (Vec<DemandPoint>, Vec<Site>, CostMatrix) {
-    let xs = [0.0, 1.0, 2.0, 10.0, 11.0, 12.0, 100.0];
-    let ys = [1.0, 6.0, 11.0, 100.0];
-    let demand: Vec<DemandPoint> = xs
-        .iter()
-        .enumerate()
-        .map(|(i, &x)| DemandPoint {
-            id: format!("d{i}"),
-            position: Point::new(51.6 + x * 1e-3, 32.6),
-            weight: if x == 100.0 { 0.0 } else { 1.0 },
-            group: None,
-        })
-        .collect();
-    let sites: Vec<Site> = ys
-        .iter()
-        .enumerate()
-        .map(|(s, &y)| Site {
-            id: format!("s{s}"),
-            position: Point::new(51.6 + y * 1e-3, 32.6),
-            capacity: None,
-            fixed: false,
-        })
-        .collect();
-    let triples = (0..xs.len())
-        .flat_map(|i| (0..ys.len()).map(move |s| (i as u32, s as u32, (xs[i] - ys[s]).abs())))
-        .collect();
-    let cost = CostMatrix::from_triples(xs.len(), triples).expect("distinct pairs");
-    (demand, sites, cost)
-}
-
+/// On [`line`]: p = 2: {1, 11} costs 1 + 0 + 1 + 1 + 0 + 1 = 4, and no pair does better (a site
+/// serving both groups is at least 4 from three points of one of them). p = 1: site 6 costs
+/// 6 + 5 + 4 + 4 + 5 + 6 = 30; site 1 costs 1 + 0 + 1 + 9 + 10 + 11 = 32, site 11 the same by
+/// symmetry, site 100 far more. (The point at 100 has weight 0 and adds nothing.)
 #[test]
 fn hand_checked_line() {
     for (p, expected, open) in [(2, 4.0, vec![0, 2]), (1, 30.0, vec![1])] {
@@ -179,4 +144,47 @@ fn rejects_demand_that_no_site_reaches() {
     )
     .expect_err("demand point 2 is stranded");
     assert!(err.to_string().starts_with("1 demand point"), "{err}");
+}
+
+#[test]
+fn degenerate_instances_still_get_a_valid_plan() {
+    // Every site open, and an expired deadline: the plan and bound must still be valid.
+    let (demand, sites) = random(11, 30, 6, 1);
+    let problem =
+        Problem::new(&demand, &sites, None, None, Some(6), PerKind::default()).expect("valid");
+    assert_optimal(&problem, Model::Pmedian, &run(&problem, 1), "p = m");
+    let problem =
+        Problem::new(&demand, &sites, None, None, Some(3), PerKind::default()).expect("valid");
+    let table = DistanceTable::new(&problem).expect("small");
+    let settings = Settings {
+        time_limit: Some(std::time::Duration::ZERO),
+        ..Settings::default()
+    };
+    let rushed = solve(
+        &problem,
+        &table,
+        &settings,
+        Deadline::after(settings.time_limit),
+    )
+    .expect("a plan even without time");
+    let (optimum, _) =
+        crate::plan::exact::optimum(&problem, Model::Pmedian, &Default::default(), None)
+            .expect("an allowed set");
+    assert_eq!(rushed.open.len(), 3);
+    assert!(rushed.bound <= optimum && optimum <= rushed.objective);
+    // No demand with positive weight: nothing to serve, objective and bound 0.
+    let idle: Vec<_> = demand
+        .iter()
+        .map(|d| crate::model::DemandPoint {
+            weight: 0.0,
+            ..d.clone()
+        })
+        .collect();
+    let problem =
+        Problem::new(&idle, &sites, None, None, Some(2), PerKind::default()).expect("valid");
+    let solution = run(&problem, 1);
+    assert_eq!(
+        (solution.objective, solution.bound, solution.open.len()),
+        (0.0, 0.0, 2)
+    );
 }

@@ -137,6 +137,39 @@ pub fn assert_optimal(problem: &Problem, model: Model, solution: &Solution, labe
     assert!(solution.bound >= 0.0, "{label}: negative bound");
 }
 
+/// Demand and sites on a line, with a cost matrix giving |x − y| so that answers can be worked
+/// by hand: demand at 0, 1, 2, 10, 11, 12 (weight 1) and at 100 (weight 0, to be ignored),
+/// sites at 1, 6, 11 and 100.
+pub fn line() -> (Vec<DemandPoint>, Vec<Site>, CostMatrix) {
+    let xs = [0.0, 1.0, 2.0, 10.0, 11.0, 12.0, 100.0];
+    let ys = [1.0, 6.0, 11.0, 100.0];
+    let demand: Vec<DemandPoint> = xs
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| DemandPoint {
+            id: format!("d{i}"),
+            position: Point::new(51.6 + x * 1e-3, 32.6),
+            weight: if x == 100.0 { 0.0 } else { 1.0 },
+            group: None,
+        })
+        .collect();
+    let sites: Vec<Site> = ys
+        .iter()
+        .enumerate()
+        .map(|(s, &y)| Site {
+            id: format!("s{s}"),
+            position: Point::new(51.6 + y * 1e-3, 32.6),
+            capacity: None,
+            fixed: false,
+        })
+        .collect();
+    let triples = (0..xs.len())
+        .flat_map(|i| (0..ys.len()).map(move |s| (i as u32, s as u32, (xs[i] - ys[s]).abs())))
+        .collect();
+    let cost = CostMatrix::from_triples(xs.len(), triples).expect("distinct pairs");
+    (demand, sites, cost)
+}
+
 /// The quotas `(urban, rural, informal)` asked for by seed, small enough for p = 3 or 4.
 pub fn quotas(seed: u64) -> PerKind<usize> {
     match seed % 3 {
