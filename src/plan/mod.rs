@@ -21,6 +21,8 @@ mod radius;
 mod report;
 mod select;
 mod swaps;
+#[cfg(test)]
+mod test_instances;
 
 pub use coverage::Coverage;
 pub use problem::{Clients, DistanceTable, Distances, MAX_TABLE_ENTRIES, Problem, Rules};

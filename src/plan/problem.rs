@@ -302,3 +302,26 @@ impl DistanceTable {
         self.d[c * self.sites + s]
     }
 }
+
+/// The clients the distance-based models count: those with positive weight (a client of weight 0
+/// adds nothing to a p-median sum and is left out of the p-center maximum, as in the peer).
+///
+/// Errs, naming how many, when some of them can reach no site at all: only a sparse cost matrix
+/// can cause that, and every plan would then leave them unserved at infinite cost.
+pub(super) fn weighted_clients(problem: &Problem, table: &DistanceTable) -> Result<Vec<u32>> {
+    let weighted: Vec<u32> = (0..problem.clients.len())
+        .filter(|&c| problem.clients.weight[c] > 0.0)
+        .map(|c| c as u32)
+        .collect();
+    let stranded = weighted
+        .iter()
+        .filter(|&&c| table.row(c as usize).iter().all(|d| d.is_infinite()))
+        .count();
+    if stranded > 0 {
+        return Err(Error::Invalid(format!(
+            "{stranded} demand point(s) with positive weight have no candidate listed in the cost matrix, \
+             so no plan can serve them: add their pairs to the matrix or set their weight to 0"
+        )));
+    }
+    Ok(weighted)
+}

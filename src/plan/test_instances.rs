@@ -1,0 +1,180 @@
+//! Small random instances, and the checks every distance-based solver must pass against the
+//! exhaustive oracle ([`super::exact`]).
+
+use super::{Model, Problem, Radius, Solution, exact};
+use crate::model::{AreaKind, CostMatrix, DemandPoint, Neighbourhood, PerKind, Site};
+use crate::spatial::haversine_m;
+use geo::{MultiPolygon, Point, Rect};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// West and east edges of the test box (about 19 km wide) near Isfahan.
+const LON: (f64, f64) = (51.6, 51.8);
+/// South and north edges (about 22 km).
+const LAT: (f64, f64) = (32.5, 32.7);
+
+/// `n_demand` points with weights 1..9 and `n_sites` sites, uniform in the box; the first
+/// `fixed` sites are existing centres.
+pub fn random(
+    seed: u64,
+    n_demand: usize,
+    n_sites: usize,
+    fixed: usize,
+) -> (Vec<DemandPoint>, Vec<Site>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let point = |rng: &mut ChaCha8Rng| {
+        Point::new(
+            rng.random_range(LON.0..LON.1),
+            rng.random_range(LAT.0..LAT.1),
+        )
+    };
+    let demand = (0..n_demand)
+        .map(|i| DemandPoint {
+            id: format!("d{i}"),
+            position: point(&mut rng),
+            weight: rng.random_range(1..10) as f64,
+            group: None,
+        })
+        .collect();
+    let sites = (0..n_sites)
+        .map(|i| Site {
+            id: format!("s{i}"),
+            position: point(&mut rng),
+            capacity: None,
+            fixed: i < fixed,
+        })
+        .collect();
+    (demand, sites)
+}
+
+/// Three vertical strips covering the box: urban (west), rural (middle), informal (east).
+pub fn strips() -> Vec<Neighbourhood> {
+    let width = (LON.1 - LON.0) / 3.0;
+    AreaKind::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &kind)| {
+            let x0 = LON.0 + width * i as f64;
+            Neighbourhood {
+                id: format!("n{i}"),
+                name: kind.to_string(),
+                kind,
+                geometry: MultiPolygon(vec![
+                    Rect::new((x0, LAT.0), (x0 + width, LAT.1)).to_polygon(),
+                ]),
+            }
+        })
+        .collect()
+}
+
+/// A road-like cost matrix: great-circle metres times a detour factor in 1..1.5, with about
+/// `missing` of the pairs left out (unreachable), but never all of a demand point's pairs.
+pub fn road_costs(seed: u64, demand: &[DemandPoint], sites: &[Site], missing: f64) -> CostMatrix {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+    let mut triples = Vec::new();
+    for (i, d) in demand.iter().enumerate() {
+        let keep_anyway = rng.random_range(0..sites.len());
+        for (s, site) in sites.iter().enumerate() {
+            if s != keep_anyway && rng.random_range(0.0..1.0) < missing {
+                continue;
+            }
+            let detour = rng.random_range(1.0..1.5);
+            triples.push((
+                i as u32,
+                s as u32,
+                haversine_m(d.position, site.position) * detour,
+            ));
+        }
+    }
+    CostMatrix::from_triples(demand.len(), triples).expect("pairs are distinct")
+}
+
+/// Asserts that `solution` is an allowed plan whose objective is the exact optimum (relative
+/// 1e-9), recomputed from first principles, and that its bound does not exceed the optimum.
+pub fn assert_optimal(problem: &Problem, model: Model, solution: &Solution, label: &str) {
+    let radius = Radius::default();
+    let (optimum, _) =
+        exact::optimum(problem, model, &radius, None).expect("the instance has an allowed set");
+    let rules = &problem.rules;
+    let p = rules.p.expect("p is set");
+    let mut open = solution.open.clone();
+    open.sort_unstable();
+    open.dedup();
+    assert_eq!(
+        open.len(),
+        p,
+        "{label}: {:?} is not {p} distinct sites",
+        solution.open
+    );
+    assert!(
+        rules.fixed_sites().iter().all(|s| open.contains(s)),
+        "{label}: a fixed site is closed in {open:?}"
+    );
+    assert_eq!(rules.unmet(&rules.counts(&open)), 0, "{label}: quota unmet");
+    let fixed_count = rules.fixed_sites().len();
+    assert!(
+        solution.open[..fixed_count].iter().all(|&s| rules.fixed[s]),
+        "{label}: fixed sites do not come first in {:?}",
+        solution.open
+    );
+    let recomputed = exact::objective(problem, model, &radius, &open);
+    let close = |a: f64, b: f64| a == b || (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
+    assert!(
+        close(solution.objective, recomputed),
+        "{label}: reported objective {} but the plan costs {recomputed}",
+        solution.objective
+    );
+    assert!(
+        close(solution.objective, optimum),
+        "{label}: objective {} but the optimum is {optimum}",
+        solution.objective
+    );
+    assert!(
+        solution.bound <= optimum * (1.0 + 1e-12),
+        "{label}: bound {} exceeds the optimum {optimum}",
+        solution.bound
+    );
+    assert!(solution.bound >= 0.0, "{label}: negative bound");
+}
+
+/// Demand and sites on a line, with a cost matrix giving |x − y| so that answers can be worked
+/// by hand: demand at 0, 1, 2, 10, 11, 12 (weight 1) and at 100 (weight 0, to be ignored),
+/// sites at 1, 6, 11 and 100.
+pub fn line() -> (Vec<DemandPoint>, Vec<Site>, CostMatrix) {
+    let xs = [0.0, 1.0, 2.0, 10.0, 11.0, 12.0, 100.0];
+    let ys = [1.0, 6.0, 11.0, 100.0];
+    let demand: Vec<DemandPoint> = xs
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| DemandPoint {
+            id: format!("d{i}"),
+            position: Point::new(51.6 + x * 1e-3, 32.6),
+            weight: if x == 100.0 { 0.0 } else { 1.0 },
+            group: None,
+        })
+        .collect();
+    let sites: Vec<Site> = ys
+        .iter()
+        .enumerate()
+        .map(|(s, &y)| Site {
+            id: format!("s{s}"),
+            position: Point::new(51.6 + y * 1e-3, 32.6),
+            capacity: None,
+            fixed: false,
+        })
+        .collect();
+    let triples = (0..xs.len())
+        .flat_map(|i| (0..ys.len()).map(move |s| (i as u32, s as u32, (xs[i] - ys[s]).abs())))
+        .collect();
+    let cost = CostMatrix::from_triples(xs.len(), triples).expect("distinct pairs");
+    (demand, sites, cost)
+}
+
+/// The quotas `(urban, rural, informal)` asked for by seed, small enough for p = 3 or 4.
+pub fn quotas(seed: u64) -> PerKind<usize> {
+    match seed % 3 {
+        0 => PerKind([1, 1, 1]),
+        1 => PerKind([0, 2, 0]),
+        _ => PerKind([2, 0, 1]),
+    }
+}
