@@ -37,6 +37,7 @@ pub fn objective(problem: &Problem, model: Model, radius: &Radius, open: &[usize
             }
         }
         Model::Pmedian => (0..clients.len())
+            .filter(|&c| clients.weight[c] > 0.0) // 0 × an unreachable ∞ would be NaN
             .map(|c| clients.weight[c] * nearest(c))
             .sum(),
         Model::Pcenter => (0..clients.len())

@@ -145,13 +145,18 @@ pub struct Solution {
 }
 
 impl Solution {
-    /// Relative distance between objective and bound; 0 means proven optimal.
+    /// Relative distance between objective and bound; 0 means proven optimal, 1 means nothing is
+    /// known (e.g. an infinite objective when some demand cannot reach any open site).
     pub fn gap(&self, model: Model) -> f64 {
         let (hi, lo) = if model.maximises() {
             (self.bound, self.objective)
         } else {
             (self.objective, self.bound)
         };
+        if !(hi.is_finite() && lo.is_finite()) {
+            // An unreachable client makes the objective infinite: nothing is proven.
+            return 1.0;
+        }
         let scale = hi.abs().max(lo.abs());
         if scale == 0.0 || hi <= lo {
             0.0
@@ -228,6 +233,23 @@ pub fn solve(problem: &Problem, params: &PlanParams, settings: &Settings) -> Res
 }
 
 #[cfg(test)]
-mod testkit;
-#[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod gap_tests {
+    use super::*;
+
+    #[test]
+    fn gap_is_relative_and_never_nan() {
+        let s = |objective, bound| Solution {
+            open: vec![],
+            objective,
+            bound,
+        };
+        assert_eq!(s(90.0, 100.0).gap(Model::Mclp), 0.1);
+        assert_eq!(s(100.0, 90.0).gap(Model::Pmedian), 0.1);
+        assert_eq!(s(5.0, 5.0).gap(Model::Lscp), 0.0);
+        assert_eq!(s(f64::INFINITY, 3.0).gap(Model::Pmedian), 1.0);
+        assert_eq!(s(0.0, 0.0).gap(Model::Pcenter), 0.0);
+    }
+}
