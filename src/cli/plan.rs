@@ -204,10 +204,10 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<PlanReport
 /// One line a planner reads first.
 pub fn headline(report: &PlanReport) -> String {
     let share = |w: f64| 100.0 * w / report.total_weight.max(f64::MIN_POSITIVE);
-    let quality = if report.gap == 0.0 {
-        "proven optimal".to_owned()
-    } else {
-        format!("within {:.2}% of optimal", 100.0 * report.gap)
+    let quality = match 100.0 * report.gap {
+        0.0 => "proven optimal".to_owned(),
+        pct if pct < 0.01 => format!("within {pct:.1e}% of optimal"),
+        pct => format!("within {pct:.2}% of optimal"),
     };
     format!(
         "{}: {} centres open, {:.1}% of the weight covered; objective {} (bound {}, {quality}) in {:.2} s",

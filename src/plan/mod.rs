@@ -219,11 +219,19 @@ pub fn solve(problem: &Problem, params: &PlanParams, settings: &Settings) -> Res
                 .filter(|&c| table.row(c).iter().all(|d| d.is_infinite()))
                 .map(|c| weight[c])
                 .sum();
-            let solution = if params.model == Model::Pmedian {
+            let mut solution = if params.model == Model::Pmedian {
                 pmedian::solve(problem, &table, settings, deadline)
             } else {
                 pcenter::solve(problem, &table, settings, deadline)
             }?;
+            // Whole-number weights and distances (OR-Library style cost matrices) make every
+            // total a whole number, so a lower bound rounds up.
+            if params.model == Model::Pmedian
+                && weight.iter().all(|w| w.fract() == 0.0)
+                && table.is_integral()
+            {
+                solution.bound = solution.bound.ceil();
+            }
             Ok(Outcome {
                 solution,
                 uncoverable_weight,

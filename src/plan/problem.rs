@@ -297,6 +297,11 @@ impl DistanceTable {
         &self.d[c * self.sites..(c + 1) * self.sites]
     }
 
+    /// True when every finite distance is a whole number.
+    pub fn is_integral(&self) -> bool {
+        self.d.iter().all(|d| !d.is_finite() || d.fract() == 0.0)
+    }
+
     /// Distance from client `c` to site `s`.
     pub fn get(&self, c: usize, s: usize) -> f64 {
         self.d[c * self.sites + s]
