@@ -23,7 +23,8 @@ pub struct Equity {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub best_kind: Option<AreaKind>,
     /// The worst kind's covered share divided by the best kind's: 1 when all kinds are served
-    /// alike, towards 0 when one is left behind; `None` when no kind has covered weight.
+    /// alike, towards 0 when one is left behind; `None` without neighbourhoods or when no kind
+    /// has covered weight.
     pub coverage_ratio_worst_to_best: Option<f64>,
     /// The neighbourhoods with the most uncovered weight, most first (ties in file order); only
     /// those with some uncovered weight, at most [`AccessParams::worst`](super::AccessParams).
@@ -87,9 +88,6 @@ impl Equity {
                 .zip(best_kind)
                 .filter(|(_, best)| best.1 > 0.0)
                 .map(|(worst, best)| worst.1 / best.1);
-        } else if overall.total_weight > 0.0 && overall.covered_share > 0.0 {
-            // One group: it is its own worst and best.
-            equity.coverage_ratio_worst_to_best = Some(1.0);
         }
         let mut ranked: Vec<usize> = (0..by_neighbourhood.len())
             .filter(|&h| by_neighbourhood[h].uncovered_weight > 0.0)

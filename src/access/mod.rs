@@ -122,7 +122,7 @@ pub struct Access {
     pub outside: Option<Figures>,
     /// Number of neighbourhoods (with neighbourhoods).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub neighbourhoods: Option<usize>,
+    pub neighbourhood_count: Option<usize>,
     /// Balance of the centres' caseloads.
     pub caseload: Caseload,
     /// Fairness between kinds and neighbourhoods.
@@ -381,7 +381,7 @@ pub fn measure(input: &AccessInput, params: &AccessParams) -> Result<Measures> {
         overall,
         by_kind,
         outside,
-        neighbourhoods: neighbourhoods.map(<[Neighbourhood]>::len),
+        neighbourhood_count: neighbourhoods.map(<[Neighbourhood]>::len),
         caseload: Caseload::new(&loads),
         equity,
         fsca: fsca_settings,

@@ -431,6 +431,7 @@ fn check(case: &Case) {
     match &case.hoods {
         None => {
             assert!(got.access.by_kind.is_none() && got.access.outside.is_none());
+            assert_eq!(got.access.equity.coverage_ratio_worst_to_best, None);
             assert!(got.neighbourhoods.is_empty());
         }
         Some(hoods) => {

@@ -95,8 +95,9 @@ pub fn headline(measures: &Measures) -> String {
         ),
     };
     let mut line = format!(
-        "{} centres: {:.1}% of the weight covered; distance to the nearest centre: {distances}",
+        "{} centre{}: {:.1}% of the weight covered; distance to the nearest centre: {distances}",
         a.caseload.centres,
+        if a.caseload.centres == 1 { "" } else { "s" },
         100.0 * f.covered_share,
     );
     if let Some(by_kind) = &a.by_kind {
