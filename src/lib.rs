@@ -10,6 +10,9 @@
 //!   ([`spatial::NeighbourhoodIndex`]).
 //! - [`io`]: the only code that knows file formats; validating readers and writers.
 //! - [`summary`]: weight by area kind and neighbourhood, with nothing dropped.
+//! - [`access`]: how well a given set of centres serves the demand: nearest centre and distance,
+//!   coverage, distance quantiles and Gini per area kind and neighbourhood, 2SFCA scores,
+//!   caseloads ([`access::measure`]).
 //! - [`generate`]: deterministic synthetic instances (the embedded demo).
 //! - [`report`]: text tables rendered to any `impl Write`.
 //! - [`error`]: the crate's error types.

@@ -1,5 +1,6 @@
 //! Command-line arguments → checked settings → one module per subcommand.
 
+mod access;
 mod demo;
 mod generate;
 mod plan;
@@ -25,6 +26,8 @@ enum Command {
     Demo(demo::Args),
     /// Choose where to open centres (mclp, lscp, pmedian, pcenter) and write the plan.
     Plan(Box<plan::Args>),
+    /// Measure how well a given set of centres serves each area kind and neighbourhood.
+    Access(Box<access::Args>),
     /// Write a deterministic synthetic instance folder (demand.csv, candidates.csv, neighbourhoods.geojson).
     Generate(generate::Args),
 }
@@ -37,6 +40,7 @@ pub fn main() -> ExitCode {
         Command::Summary(args) => summary::run(args),
         Command::Plan(args) => plan::run(*args),
         Command::Demo(args) => demo::run(args),
+        Command::Access(args) => access::run(*args),
         Command::Generate(args) => generate::run(args),
     };
     match result {

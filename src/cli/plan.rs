@@ -2,7 +2,7 @@
 //! assignment of every demand point.
 
 use super::progress::Bar;
-use siting::access::{Access, nearest_centres};
+use siting::access::{AccessInput, AccessParams, measure};
 use siting::model::{AreaKind, PerKind};
 use siting::plan::{Model, PlanParams, PlanReport, Problem, Radius, Settings};
 use siting::{Error, Result, io};
@@ -127,8 +127,8 @@ pub struct Request {
     pub time_limit: Option<Duration>,
 }
 
-/// Loads the inputs, solves, and writes plan.json, access.json, centres.geojson and
-/// assignment.csv into `out`. Returns the plan for a short report.
+/// Loads the inputs, solves, and writes plan.json, centres.geojson and the access outputs
+/// (access.json, assignment.csv, centres.csv, neighbourhoods.geojson/.csv) into `out`. Returns the plan for a short report.
 pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<PlanReport> {
     let demand = io::read_demand(&inputs.demand)?;
     let sites = io::read_sites(&inputs.candidates)?;
@@ -166,37 +166,37 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<PlanReport
     bar.finish();
 
     let open = &outcome.solution.open;
-    let nearest = nearest_centres(&demand, &sites, open, cost.as_ref());
-    let demand_kinds: Vec<Option<AreaKind>> = problem
-        .clients
-        .of_demand
-        .iter()
-        .map(|&c| problem.clients.kind[c as usize])
-        .collect();
-    let access = Access::new(
-        &demand,
-        &demand_kinds,
-        &nearest,
-        &request.params.radius,
-        hoods.is_some(),
-    );
+    let measures = measure(
+        &AccessInput {
+            demand: &demand,
+            sites: &sites,
+            open,
+            neighbourhoods: hoods.as_deref(),
+            cost: cost.as_ref(),
+        },
+        &AccessParams::new(request.params.radius),
+    )?;
     let report = PlanReport::new(
         &problem,
         &request.params,
         &outcome,
-        &access,
+        &measures.access,
         request.seed,
         seconds,
     );
 
     super::create_dir(out)?;
     super::write_with(&out.join("plan.json"), |w| io::write_json(w, &report))?;
-    super::write_with(&out.join("access.json"), |w| io::write_json(w, &access))?;
-    super::write_with(&out.join("assignment.csv"), |w| {
-        io::write_assignment(w, &demand, &sites, &nearest)
-    })?;
+    super::access::write_outputs(out, &demand, &sites, hoods.as_deref(), &measures)?;
     super::write_with(&out.join("centres.geojson"), |w| {
-        io::write_centres(w, &demand, &sites, open, &problem.rules.kind, &nearest)
+        io::write_centres(
+            w,
+            &demand,
+            &sites,
+            open,
+            &problem.rules.kind,
+            &measures.nearest,
+        )
     })?;
     Ok(report)
 }

@@ -1,6 +1,6 @@
 //! Writers for the result files: JSON documents, the assignment table, the open centres.
 
-use crate::access::Nearest;
+use crate::access::{CentreAccess, Figures, Nearest, NeighbourhoodAccess};
 use crate::model::{AreaKind, DemandPoint, Site};
 use geojson::{Feature, FeatureCollection, GeometryValue, JsonObject};
 use serde::Serialize;
@@ -70,4 +70,142 @@ pub fn write_centres(
         }
     });
     serde_json::to_writer(out, &FeatureCollection::new(features)).map_err(std::io::Error::other)
+}
+
+/// Columns of `neighbourhoods.csv`, in order: the neighbourhood, then its
+/// [`Figures`](crate::access::Figures).
+pub const NEIGHBOURHOOD_COLUMNS: [&str; 17] = [
+    "id",
+    "name",
+    "kind",
+    "points",
+    "total_weight",
+    "covered_weight",
+    "covered_share",
+    "uncovered_weight",
+    "uncovered_share",
+    "unreachable_weight",
+    "mean_distance_m",
+    "median_distance_m",
+    "p90_distance_m",
+    "max_distance_m",
+    "gini",
+    "score_2sfca",
+    "score_e2sfca",
+];
+
+/// Columns of `centres.csv`, in order (the fields of [`CentreAccess`]).
+pub const CENTRE_COLUMNS: [&str; 16] = [
+    "id",
+    "lon",
+    "lat",
+    "capacity",
+    "fixed",
+    "kind",
+    "caseload_points",
+    "caseload_weight",
+    "covered_weight",
+    "utilisation",
+    "mean_distance_m",
+    "max_distance_m",
+    "catchment_demand",
+    "ratio_2sfca",
+    "catchment_demand_decayed",
+    "ratio_e2sfca",
+];
+
+/// `neighbourhoods.csv`: one row per neighbourhood, in file order.
+pub fn write_neighbourhood_table(
+    out: impl Write,
+    rows: &[NeighbourhoodAccess],
+) -> std::io::Result<()> {
+    write_table(out, &NEIGHBOURHOOD_COLUMNS, rows)
+}
+
+/// `centres.csv`: one row per open centre.
+pub fn write_centre_table(out: impl Write, rows: &[CentreAccess]) -> std::io::Result<()> {
+    write_table(out, &CENTRE_COLUMNS, rows)
+}
+
+/// A neighbourhood's figures as GeoJSON properties (numbers, or null where undefined), for
+/// [`write_neighbourhoods`](super::write_neighbourhoods).
+pub fn figure_properties(figures: &Figures) -> JsonObject {
+    match serde_json::to_value(figures) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => JsonObject::new(),
+    }
+}
+
+/// Writes `rows` as CSV with `columns`, each cell the row's JSON value for that column (numbers
+/// as in the JSON outputs, `null` as an empty cell), so the tables and the JSON always agree.
+fn write_table<T: Serialize>(out: impl Write, columns: &[&str], rows: &[T]) -> std::io::Result<()> {
+    use serde_json::Value;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(columns)?;
+    let mut record = Vec::with_capacity(columns.len());
+    for row in rows {
+        let value = serde_json::to_value(row).map_err(std::io::Error::other)?;
+        record.clear();
+        record.extend(columns.iter().map(|c| match value.get(c) {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        }));
+        w.write_record(&record)?;
+    }
+    w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::Figures;
+
+    /// Every serialised field has a column and every column a field.
+    #[test]
+    fn the_columns_are_the_fields() {
+        let keys = |value: serde_json::Value| -> Vec<String> {
+            let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            keys
+        };
+        let sorted = |columns: &[&str]| {
+            let mut c: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+            c.sort();
+            c
+        };
+        let hood = NeighbourhoodAccess {
+            id: "n".into(),
+            name: "N".into(),
+            kind: AreaKind::Urban,
+            figures: Figures::default(),
+        };
+        assert_eq!(
+            keys(serde_json::to_value(&hood).unwrap()),
+            sorted(&NEIGHBOURHOOD_COLUMNS)
+        );
+        let centre = CentreAccess {
+            site: 0,
+            id: "c".into(),
+            lon: 0.0,
+            lat: 0.0,
+            capacity: None,
+            fixed: false,
+            kind: None,
+            caseload_points: 0,
+            caseload_weight: 0.0,
+            covered_weight: 0.0,
+            utilisation: None,
+            mean_distance_m: 0.0,
+            max_distance_m: 0.0,
+            catchment_demand: None,
+            ratio_2sfca: None,
+            catchment_demand_decayed: None,
+            ratio_e2sfca: None,
+        };
+        assert_eq!(
+            keys(serde_json::to_value(&centre).unwrap()),
+            sorted(&CENTRE_COLUMNS)
+        );
+    }
 }

@@ -1,0 +1,174 @@
+//! `siting access`: measure how well a given set of centres serves the demand, and write
+//! access.json, the per-neighbourhood and per-centre tables and the assignment.
+
+use siting::access::{AccessInput, AccessParams, Measures, measure};
+use siting::model::{DemandPoint, Neighbourhood, PerKind, Site};
+use siting::plan::Radius;
+use siting::{Error, Result, io};
+use std::path::{Path, PathBuf};
+
+/// Flags of `siting access` (see `../shared/interface.md`).
+#[derive(clap::Args)]
+pub struct Args {
+    /// Demand points (CSV id,lon,lat,weight[,group] or GeoJSON Points).
+    #[arg(long)]
+    demand: PathBuf,
+    /// The open centres, in the candidates format (CSV id,lon,lat[,capacity][,fixed] or GeoJSON
+    /// Points); every site in the file is open. Capacity is the centre's 2SFCA supply (default 1).
+    #[arg(long)]
+    centres: PathBuf,
+    /// Neighbourhood polygons (GeoJSON with id, name, kind), for figures per kind and
+    /// neighbourhood and per-kind radii.
+    #[arg(long)]
+    neighbourhoods: Option<PathBuf>,
+    /// Service radius in metres (or cost units); applies wherever no per-kind radius does.
+    #[arg(long)]
+    radius: Option<f64>,
+    /// Service radius for demand in urban neighbourhoods.
+    #[arg(long)]
+    radius_urban: Option<f64>,
+    /// Service radius for demand in rural neighbourhoods.
+    #[arg(long)]
+    radius_rural: Option<f64>,
+    /// Service radius for demand in informal settlements.
+    #[arg(long)]
+    radius_informal: Option<f64>,
+    /// Width σ of the Gaussian decay of the enhanced 2SFCA, exp(-d²/2σ²); default: half the
+    /// radius that applies to each demand point.
+    #[arg(long)]
+    decay_sigma: Option<f64>,
+    /// Cost matrix demand_id,candidate_id,metres (candidate_id names a centre); replaces
+    /// great-circle distance, a missing pair is unreachable.
+    #[arg(long)]
+    cost: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Output folder.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+/// Writes access.json, assignment.csv, centres.csv and, with neighbourhoods,
+/// neighbourhoods.geojson and neighbourhoods.csv into `out` (which must exist).
+pub fn write_outputs(
+    out: &Path,
+    demand: &[DemandPoint],
+    sites: &[Site],
+    neighbourhoods: Option<&[Neighbourhood]>,
+    measures: &Measures,
+) -> Result<()> {
+    super::write_with(&out.join("access.json"), |w| {
+        io::write_json(w, &measures.access)
+    })?;
+    super::write_with(&out.join("assignment.csv"), |w| {
+        io::write_assignment(w, demand, sites, &measures.nearest)
+    })?;
+    super::write_with(&out.join("centres.csv"), |w| {
+        io::write_centre_table(w, &measures.centres)
+    })?;
+    if let Some(hoods) = neighbourhoods {
+        super::write_with(&out.join("neighbourhoods.geojson"), |w| {
+            io::write_neighbourhoods(w, hoods, |h| {
+                io::figure_properties(&measures.neighbourhoods[h].figures)
+            })
+        })?;
+        super::write_with(&out.join("neighbourhoods.csv"), |w| {
+            io::write_neighbourhood_table(w, &measures.neighbourhoods)
+        })?;
+    }
+    Ok(())
+}
+
+/// One line a planner reads first.
+pub fn headline(measures: &Measures) -> String {
+    let a = &measures.access;
+    let f = &a.overall;
+    let distances = match a.distance_unit {
+        siting::access::DistanceUnit::Metres => format!(
+            "mean {:.0} m, median {:.0} m, 90th percentile {:.0} m, max {:.0} m",
+            f.mean_distance_m, f.median_distance_m, f.p90_distance_m, f.max_distance_m
+        ),
+        siting::access::DistanceUnit::Cost => format!(
+            "mean {:.3}, median {:.3}, 90th percentile {:.3}, max {:.3} (cost units)",
+            f.mean_distance_m, f.median_distance_m, f.p90_distance_m, f.max_distance_m
+        ),
+    };
+    let mut line = format!(
+        "{} centre{}: {:.1}% of the weight covered; distance to the nearest centre: {distances}",
+        a.caseload.centres,
+        if a.caseload.centres == 1 { "" } else { "s" },
+        100.0 * f.covered_share,
+    );
+    if let Some(by_kind) = &a.by_kind {
+        let shares: Vec<String> = by_kind
+            .iter()
+            .filter(|(_, f)| f.total_weight > 0.0)
+            .map(|(k, f)| format!("{k} {:.1}%", 100.0 * f.covered_share))
+            .collect();
+        if !shares.is_empty() {
+            line.push_str(&format!("; covered by kind: {}", shares.join(", ")));
+        }
+    }
+    line
+}
+
+pub fn run(args: Args) -> Result<()> {
+    if let Some(threads) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .map_err(|e| Error::Invalid(format!("--threads {threads}: {e}")))?;
+    }
+    let radius = Radius {
+        default_m: args.radius,
+        by_kind: PerKind([args.radius_urban, args.radius_rural, args.radius_informal]),
+    };
+    if args.neighbourhoods.is_none() && radius.by_kind.0.iter().any(Option::is_some) {
+        return Err(Error::Invalid(
+            "per-kind radii (--radius-urban, --radius-rural, --radius-informal) need \
+             --neighbourhoods to tell each demand point's kind"
+                .into(),
+        ));
+    }
+    let mut params = AccessParams::new(radius);
+    if let Some(sigma) = args.decay_sigma {
+        params = params.decay_sigma_m(sigma);
+    }
+    params.check()?;
+
+    let demand = io::read_demand(&args.demand)?;
+    let sites = io::read_sites(&args.centres)?;
+    let hoods = args
+        .neighbourhoods
+        .as_deref()
+        .map(io::read_neighbourhoods)
+        .transpose()?;
+    if let Some(loaded) = &hoods {
+        super::warn_all(&loaded.warnings);
+    }
+    let hoods = hoods.map(|l| l.value);
+    let cost = args
+        .cost
+        .as_deref()
+        .map(|path| io::read_cost(path, &demand, &sites))
+        .transpose()?;
+    let open: Vec<usize> = (0..sites.len()).collect();
+    let measures = measure(
+        &AccessInput {
+            demand: &demand,
+            sites: &sites,
+            open: &open,
+            neighbourhoods: hoods.as_deref(),
+            cost: cost.as_ref(),
+        },
+        &params,
+    )?;
+    super::create_dir(&args.out)?;
+    write_outputs(&args.out, &demand, &sites, hoods.as_deref(), &measures)?;
+    super::print(&format!(
+        "{}\nWrote {}\n",
+        headline(&measures),
+        args.out.display()
+    ))
+}
