@@ -160,14 +160,17 @@ pub(super) fn search(
     let rules = &problem.rules;
     let tolerance = 1e-12 * weight.iter().sum::<f64>().max(1.0);
     let fixed = rules.fixed_sites();
-    let fresh = || {
+    // The fixed sites open: every restart starts from a copy of this, which is far cheaper than
+    // rebuilding the tables from the coverage lists.
+    let base = {
         let mut swaps = Swaps::new(coverage, weight, m, p);
         for &s in &fixed {
             swaps.open(s);
         }
+        swaps.work = 0;
         swaps
     };
-    let mut swaps = fresh();
+    let mut swaps = base.clone();
     greedy(problem, &mut swaps, p, &vec![false; m]);
     local_search(problem, &mut swaps, tolerance, deadline);
     let mut best_open = swaps.open.clone();
@@ -182,7 +185,7 @@ pub(super) fn search(
         {
             break;
         }
-        let mut trial = fresh();
+        let mut trial = base.clone();
         let mut banned = vec![false; m];
         if restart % 3 == 2 {
             let mut order = movable.clone();

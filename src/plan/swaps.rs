@@ -13,6 +13,7 @@ use super::{Coverage, Rules};
 const NONE: u32 = u32::MAX;
 
 /// Open sites and the three tables above.
+#[derive(Clone)]
 pub(super) struct Swaps<'a> {
     coverage: &'a Coverage,
     weight: &'a [f64],
@@ -149,20 +150,43 @@ impl<'a> Swaps<'a> {
 
     /// The best swap `(delta, close, open)` allowed by `rules`, ties to the lowest (close, open)
     /// pair in slot-then-site order. `None` when no swap is allowed.
+    ///
+    /// For each open site the loss is a constant, so the best partner is the closed site with the
+    /// largest `gain + extra`; open sites are masked once with −∞ so the scan is a plain maximum.
     pub fn best_swap(&mut self, rules: &Rules) -> Option<(f64, usize, usize)> {
         let counts = rules.counts(&self.open);
+        let masked: Vec<f64> = (0..self.sites)
+            .map(|j| {
+                if self.slot_of[j] == NONE {
+                    self.gain[j]
+                } else {
+                    f64::NEG_INFINITY
+                }
+            })
+            .collect();
         let mut best: Option<(f64, usize, usize)> = None;
         for (k, site) in self.in_slot.iter().enumerate() {
             let Some(o) = *site else { continue };
             if rules.fixed[o] {
                 continue;
             }
+            // Closing `o` is free unless its kind sits at its quota; then only a site of the
+            // same kind may replace it.
+            let same_kind_only =
+                rules.kind[o].filter(|&kind| counts.get(kind) <= rules.quota.get(kind));
             let row = &self.extra[k * self.sites..(k + 1) * self.sites];
-            for (j, (&extra, &gain)) in row.iter().zip(&self.gain).enumerate() {
-                if self.slot_of[j] != NONE || !rules.may_swap(o, j, &counts) {
-                    continue;
+            let mut row_best: Option<(f64, usize)> = None;
+            for (j, (&extra, &gain)) in row.iter().zip(&masked).enumerate() {
+                let value = gain + extra;
+                if row_best.is_none_or(|(v, _)| value > v)
+                    && value > f64::NEG_INFINITY
+                    && same_kind_only.is_none_or(|kind| rules.kind[j] == Some(kind))
+                {
+                    row_best = Some((value, j));
                 }
-                let delta = gain - self.loss[k] + extra;
+            }
+            if let Some((value, j)) = row_best {
+                let delta = value - self.loss[k];
                 if best.is_none_or(|(d, _, _)| delta > d) {
                     best = Some((delta, o, j));
                 }
