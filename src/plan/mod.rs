@@ -132,7 +132,7 @@ impl Deadline {
     }
 }
 
-/// A solver's answer, before it is dressed up as a [`Plan`].
+/// A solver's answer, before it is dressed up as a [`PlanReport`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Solution {
     /// Open sites in the order they were opened (fixed first), so a report can show the marginal
