@@ -124,35 +124,24 @@ pub fn run(args: Args) -> Result<()> {
         default_m: args.radius,
         by_kind: PerKind([args.radius_urban, args.radius_rural, args.radius_informal]),
     };
-    if args.neighbourhoods.is_none() && radius.by_kind.0.iter().any(Option::is_some) {
-        return Err(Error::Invalid(
-            "per-kind radii (--radius-urban, --radius-rural, --radius-informal) need \
-             --neighbourhoods to tell each demand point's kind"
-                .into(),
-        ));
-    }
+    radius.check_kinds_known(args.neighbourhoods.is_some())?;
     let mut params = AccessParams::new(radius);
     if let Some(sigma) = args.decay_sigma {
         params = params.decay_sigma_m(sigma);
     }
     params.check()?;
 
-    let demand = io::read_demand(&args.demand)?;
-    let sites = io::read_sites(&args.centres)?;
-    let hoods = args
-        .neighbourhoods
-        .as_deref()
-        .map(io::read_neighbourhoods)
-        .transpose()?;
-    if let Some(loaded) = &hoods {
-        super::warn_all(&loaded.warnings);
-    }
-    let hoods = hoods.map(|l| l.value);
-    let cost = args
-        .cost
-        .as_deref()
-        .map(|path| io::read_cost(path, &demand, &sites))
-        .transpose()?;
+    let super::Data {
+        demand,
+        sites,
+        hoods,
+        cost,
+    } = super::load(
+        &args.demand,
+        &args.centres,
+        args.neighbourhoods.as_deref(),
+        args.cost.as_deref(),
+    )?;
     let open: Vec<usize> = (0..sites.len()).collect();
     let measures = measure(
         &AccessInput {

@@ -103,3 +103,37 @@ fn print(text: &str) -> siting::Result<()> {
         .and_then(|()| out.flush())
         .map_err(|e| siting::Error::write("stdout", e))
 }
+
+/// A planner's data as read from files.
+struct Data {
+    demand: Vec<siting::model::DemandPoint>,
+    sites: Vec<siting::model::Site>,
+    hoods: Option<Vec<siting::model::Neighbourhood>>,
+    cost: Option<siting::model::CostMatrix>,
+}
+
+/// Reads demand and sites, and the neighbourhoods (showing their warnings) and cost matrix when
+/// named; the cost matrix is checked against the ids of the other two.
+fn load(
+    demand: &std::path::Path,
+    sites: &std::path::Path,
+    hoods: Option<&std::path::Path>,
+    cost: Option<&std::path::Path>,
+) -> siting::Result<Data> {
+    use siting::io;
+    let demand = io::read_demand(demand)?;
+    let sites = io::read_sites(sites)?;
+    let hoods = hoods.map(io::read_neighbourhoods).transpose()?;
+    if let Some(loaded) = &hoods {
+        warn_all(&loaded.warnings);
+    }
+    let cost = cost
+        .map(|path| io::read_cost(path, &demand, &sites))
+        .transpose()?;
+    Ok(Data {
+        demand,
+        sites,
+        hoods: hoods.map(|l| l.value),
+        cost,
+    })
+}

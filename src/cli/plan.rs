@@ -130,22 +130,17 @@ pub struct Request {
 /// Loads the inputs, solves, and writes plan.json, centres.geojson and the access outputs
 /// (access.json, assignment.csv, centres.csv, neighbourhoods.geojson/.csv) into `out`. Returns the plan for a short report.
 pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<PlanReport> {
-    let demand = io::read_demand(&inputs.demand)?;
-    let sites = io::read_sites(&inputs.candidates)?;
-    let hoods = inputs
-        .neighbourhoods
-        .as_deref()
-        .map(io::read_neighbourhoods)
-        .transpose()?;
-    if let Some(loaded) = &hoods {
-        super::warn_all(&loaded.warnings);
-    }
-    let hoods = hoods.map(|l| l.value);
-    let cost = inputs
-        .cost
-        .as_deref()
-        .map(|path| io::read_cost(path, &demand, &sites))
-        .transpose()?;
+    let super::Data {
+        demand,
+        sites,
+        hoods,
+        cost,
+    } = super::load(
+        &inputs.demand,
+        &inputs.candidates,
+        inputs.neighbourhoods.as_deref(),
+        inputs.cost.as_deref(),
+    )?;
     let started = Instant::now();
     let problem = Problem::new(
         &demand,
@@ -238,13 +233,15 @@ pub fn run(args: Args) -> Result<()> {
         })
         .transpose()?;
     let inputs = Inputs::resolve(&args)?;
+    let radius = Radius {
+        default_m: args.radius,
+        by_kind: PerKind([args.radius_urban, args.radius_rural, args.radius_informal]),
+    };
+    radius.check_kinds_known(inputs.neighbourhoods.is_some())?;
     let request = Request {
         params: PlanParams {
             model: args.model,
-            radius: Radius {
-                default_m: args.radius,
-                by_kind: PerKind([args.radius_urban, args.radius_rural, args.radius_informal]),
-            },
+            radius,
             target_coverage: args.target_coverage,
         },
         p: args.p,

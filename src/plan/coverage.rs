@@ -15,7 +15,8 @@ pub struct Lists {
 }
 
 impl Lists {
-    fn from_nested(nested: Vec<Vec<u32>>) -> Self {
+    /// Flattens one list per key into the compressed form.
+    pub(super) fn from_nested(nested: Vec<Vec<u32>>) -> Self {
         let mut offsets = Vec::with_capacity(nested.len() + 1);
         offsets.push(0);
         let mut items = Vec::with_capacity(nested.iter().map(Vec::len).sum());
@@ -26,8 +27,8 @@ impl Lists {
         Lists { offsets, items }
     }
 
-    /// Transposes lists over `0..n` into lists over the items' range `0..m`.
-    fn transpose(&self, m: usize) -> Self {
+    /// Transposes lists over `0..n` into lists over the items' range `0..m`, each ascending.
+    pub(super) fn transpose(&self, m: usize) -> Self {
         let mut counts = vec![0usize; m + 1];
         for &x in &self.items {
             counts[x as usize + 1] += 1;

@@ -10,6 +10,7 @@
 //! by swaps that lower the radius or the number of clients at it (Mladenović, Labbé & Hansen
 //! 2003).
 
+use super::coverage::Lists;
 use super::problem::weighted_clients;
 use super::{Deadline, DistanceTable, Problem, Rules, Settings, Solution};
 use crate::error::{Error, Result};
@@ -141,51 +142,6 @@ struct Instance<'a> {
     m: usize,
     /// Client index (into `problem.clients`) of each counted client.
     client: Vec<u32>,
-}
-
-/// Compressed lists: `items[offsets[k]..offsets[k + 1]]` belong to `k`. The layout of
-/// `coverage::Lists`, but built from the distance table, so that "within r" agrees exactly with
-/// the distances the candidate radii come from.
-struct Lists {
-    offsets: Vec<usize>,
-    items: Vec<u32>,
-}
-
-impl Lists {
-    fn from_nested(nested: Vec<Vec<u32>>) -> Self {
-        let mut offsets = Vec::with_capacity(nested.len() + 1);
-        offsets.push(0);
-        let mut items = Vec::with_capacity(nested.iter().map(Vec::len).sum());
-        for list in nested {
-            items.extend(list);
-            offsets.push(items.len());
-        }
-        Lists { offsets, items }
-    }
-
-    /// The same relation seen from the other side, over items `0..m`, each list ascending.
-    fn transpose(&self, m: usize) -> Self {
-        let mut offsets = vec![0usize; m + 1];
-        for &x in &self.items {
-            offsets[x as usize + 1] += 1;
-        }
-        for i in 0..m {
-            offsets[i + 1] += offsets[i];
-        }
-        let mut next = offsets.clone();
-        let mut items = vec![0u32; self.items.len()];
-        for k in 0..self.offsets.len() - 1 {
-            for &x in self.get(k) {
-                items[next[x as usize]] = k as u32;
-                next[x as usize] += 1;
-            }
-        }
-        Lists { offsets, items }
-    }
-
-    fn get(&self, k: usize) -> &[u32] {
-        &self.items[self.offsets[k]..self.offsets[k + 1]]
-    }
 }
 
 /// Who covers whom within one radius.

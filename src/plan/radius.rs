@@ -52,6 +52,19 @@ impl Radius {
         Ok(())
     }
 
+    /// Per-kind radii mean nothing without neighbourhoods to give demand its kind: an error,
+    /// rather than silently applying `--radius` everywhere.
+    pub fn check_kinds_known(&self, have_neighbourhoods: bool) -> Result<()> {
+        if !have_neighbourhoods && self.by_kind.0.iter().any(Option::is_some) {
+            return Err(Error::Invalid(
+                "per-kind radii (--radius-urban, --radius-rural, --radius-informal) need \
+                 --neighbourhoods to tell each demand point's kind"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// The largest radius in use (for R-tree queries).
     pub fn max_m(&self) -> Option<f64> {
         std::iter::once(self.default_m)
