@@ -170,3 +170,56 @@ fn the_same_seed_gives_byte_identical_outputs_whatever_the_threads() {
     };
     assert_eq!(run("1"), run("2"));
 }
+
+/// Runs `siting plan` expecting bad input: exit status 2, and returns stderr.
+fn plan_rejects(args: &[&str]) -> String {
+    let out = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_siting"))
+        .arg("plan")
+        .args(args)
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "siting plan {args:?} should fail with 2"
+    );
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn per_kind_radii_without_neighbourhoods_are_rejected() {
+    let folder = fixture("plan-cost").display().to_string();
+    let stderr = plan_rejects(&[
+        &folder,
+        "--model",
+        "mclp",
+        "--p",
+        "1",
+        "--radius-urban",
+        "4",
+    ]);
+    assert!(stderr.contains("need --neighbourhoods"), "{stderr}");
+}
+
+#[test]
+fn impossible_quotas_and_p_are_explained() {
+    let stderr = plan_rejects(&[
+        &line(),
+        "--model",
+        "mclp",
+        "--p",
+        "1",
+        "--radius",
+        "3000",
+        "--min-sites",
+        "urban=1,rural=1",
+    ]);
+    assert!(stderr.contains("quotas need 2 more sites"), "{stderr}");
+    let stderr = plan_rejects(&[&line(), "--model", "mclp", "--p", "4", "--radius", "3000"]);
+    assert!(stderr.contains("only 3 candidate sites"), "{stderr}");
+    let stderr = plan_rejects(&[&line(), "--model", "mclp", "--radius", "3000"]);
+    assert!(stderr.contains("mclp needs --p"), "{stderr}");
+}
