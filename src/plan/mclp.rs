@@ -16,7 +16,7 @@ const STALL_LIMIT: usize = 60;
 /// ...or after this many restarts in all...
 const MAX_RESTARTS: usize = 400;
 /// ...or once the restarts have touched this many table entries (a few seconds' work).
-const RESTART_WORK: u64 = 4_000_000_000;
+const RESTART_WORK: u64 = 1_500_000_000;
 /// Subgradient iterations for the upper bound.
 const BOUND_ITERATIONS: usize = 400;
 

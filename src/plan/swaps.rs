@@ -9,6 +9,7 @@
 //! those), instead of rescanning every coverage list.
 
 use super::{Coverage, Rules};
+use rayon::prelude::*;
 
 const NONE: u32 = u32::MAX;
 
@@ -164,34 +165,42 @@ impl<'a> Swaps<'a> {
                 }
             })
             .collect();
-        let mut best: Option<(f64, usize, usize)> = None;
-        for (k, site) in self.in_slot.iter().enumerate() {
-            let Some(o) = *site else { continue };
-            if rules.fixed[o] {
-                continue;
-            }
-            // Closing `o` is free unless its kind sits at its quota; then only a site of the
-            // same kind may replace it.
-            let same_kind_only =
-                rules.kind[o].filter(|&kind| counts.get(kind) <= rules.quota.get(kind));
-            let row = &self.extra[k * self.sites..(k + 1) * self.sites];
-            let mut row_best: Option<(f64, usize)> = None;
-            for (j, (&extra, &gain)) in row.iter().zip(&masked).enumerate() {
-                let value = gain + extra;
-                if row_best.is_none_or(|(v, _)| value > v)
-                    && value > f64::NEG_INFINITY
-                    && same_kind_only.is_none_or(|kind| rules.kind[j] == Some(kind))
-                {
-                    row_best = Some((value, j));
+        // Rows are independent: price them in parallel, then keep the largest delta, ties to the
+        // lowest slot, exactly as a serial scan would.
+        let best = self
+            .in_slot
+            .par_iter()
+            .enumerate()
+            .filter_map(|(k, site)| {
+                let o = (*site)?;
+                if rules.fixed[o] {
+                    return None;
                 }
-            }
-            if let Some((value, j)) = row_best {
-                let delta = value - self.loss[k];
-                if best.is_none_or(|(d, _, _)| delta > d) {
-                    best = Some((delta, o, j));
+                // Closing `o` is free unless its kind sits at its quota; then only a site of the
+                // same kind may replace it.
+                let same_kind_only =
+                    rules.kind[o].filter(|&kind| counts.get(kind) <= rules.quota.get(kind));
+                let row = &self.extra[k * self.sites..(k + 1) * self.sites];
+                let mut row_best: Option<(f64, usize)> = None;
+                for (j, (&extra, &gain)) in row.iter().zip(&masked).enumerate() {
+                    let value = gain + extra;
+                    if row_best.is_none_or(|(v, _)| value > v)
+                        && value > f64::NEG_INFINITY
+                        && same_kind_only.is_none_or(|kind| rules.kind[j] == Some(kind))
+                    {
+                        row_best = Some((value, j));
+                    }
                 }
-            }
-        }
+                row_best.map(|(value, j)| (value - self.loss[k], k, o, j))
+            })
+            .reduce_with(|a, b| {
+                if b.0 > a.0 || (b.0 == a.0 && b.1 < a.1) {
+                    b
+                } else {
+                    a
+                }
+            })
+            .map(|(delta, _, o, j)| (delta, o, j));
         self.work += (self.in_slot.len() * self.sites) as u64;
         best
     }
