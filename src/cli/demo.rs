@@ -70,11 +70,11 @@ pub fn run(args: Args) -> siting::Result<()> {
     super::summary::render(&summary, false, &mut table)
         .map_err(|e| siting::Error::write("summary.txt", e))?;
     super::write_file(&args.out.join("summary.txt"), &table)?;
-    let report = plan(&inputs, &demo_request(), &args.out)?;
+    let planned = plan(&inputs, &demo_request(), &args.out)?;
     super::print(&format!(
         "{}\n{}\nWrote {}\n",
         String::from_utf8_lossy(&table),
-        headline(&report),
+        headline(&planned.report),
         args.out.display()
     ))
 }
