@@ -158,8 +158,13 @@ pub struct Request {
 /// Checks that merged options name the inputs and a model, and turns them into a run's settings.
 pub fn settle(options: PlanOptions) -> Result<(Inputs, Request)> {
     let missing = |what: &str| {
+        let folder = if what == "model" {
+            ""
+        } else {
+            "an instance folder, "
+        };
         Error::Invalid(format!(
-            "no {what}: give an instance folder, a scenario with `{what}`, or --{what}"
+            "no {what}: give {folder}a scenario with `{what}`, or --{what}"
         ))
     };
     let time_limit = options
