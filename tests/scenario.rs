@@ -98,6 +98,25 @@ fn compare_runs_the_demo_variants_side_by_side() {
 }
 
 #[test]
+fn compare_is_deterministic() {
+    let scenario = demo_scenario();
+    let scenario = scenario.to_str().expect("UTF-8 path");
+    let tables: Vec<Vec<u8>> = (0..2)
+        .map(|_| {
+            let out = tempfile::tempdir().expect("temp dir");
+            run_ok(&[
+                "compare",
+                scenario,
+                "--out",
+                out.path().to_str().expect("UTF-8"),
+            ]);
+            std::fs::read(out.path().join("compare.csv")).expect("compare.csv")
+        })
+        .collect();
+    assert_eq!(tables[0], tables[1]);
+}
+
+#[test]
 fn plan_runs_a_scenario_with_flags_over_it() {
     let out = tempfile::tempdir().expect("temp dir");
     let scenario = demo_scenario();
@@ -137,6 +156,7 @@ fn bad_scenarios_fail_naming_file_line_and_key() {
     };
     let out = dir.path().join("out");
     let out = out.to_str().expect("UTF-8 path");
+    let scenario = demo_scenario();
 
     let typo = write("typo.toml", "model = \"mclp\"\np = 3\nradious = 100\n");
     let stderr = run_bad(&["plan", &typo, "--out", out]);
@@ -168,6 +188,19 @@ fn bad_scenarios_fail_naming_file_line_and_key() {
         out,
     ]);
     assert!(stderr.contains("kmeans"), "{stderr}");
+
+    let demo = scenario.parent().expect("data/demo");
+    let modelless = write(
+        "modelless.toml",
+        &format!(
+            "demand = {:?}\ncandidates = {:?}\np = 2\n\
+             [[variant]]\nname = \"a\"\nmodel = \"mclp\"\n[[variant]]\nname = \"b\"\n",
+            demo.join("demand.csv"),
+            demo.join("candidates.csv")
+        ),
+    );
+    let stderr = run_bad(&["compare", &modelless, "--out", out]);
+    assert!(stderr.contains("variant \"b\": no model"), "{stderr}");
 
     let single = write("single.toml", "model = \"mclp\"\n");
     let stderr = run_bad(&["compare", &single, "--out", out]);

@@ -144,14 +144,12 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, ReadError> {
         .map_err(|e| ReadError::file(path, format!("cannot read: {e}")))?;
     let file = File { path, text: &text };
     let table: Table = toml::from_str(&text).map_err(|e| file.parse_error(&e))?;
-    if let Some(name) = &table.name
-        && !table.variant.is_empty()
-    {
-        // A top-level name is harmless but suggests a missing [[variant]] header.
+    if let Some(name) = &table.name {
+        // Most likely a variant whose [[variant]] header is missing.
         return Err(file.error(
             name.span(),
             "name",
-            "only a [[variant]] has a name; put [[variant]] above it",
+            "only a [[variant]] has a name; is a [[variant]] header missing above it?",
         ));
     }
     let mut names = BTreeSet::new();

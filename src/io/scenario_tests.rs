@@ -133,3 +133,10 @@ fn variant_names_are_required_unique_and_folder_safe() {
     let err = read_err("[[variant]]\nname = \"../up\"\n");
     assert_eq!(err.location, Location::Line(2), "{err}");
 }
+
+#[test]
+fn a_top_level_name_is_a_missing_variant_header() {
+    let err = read_err("p = 1\nname = \"wide\"\nradius = 5\n");
+    assert_eq!(err.location, Location::Line(2), "{err}");
+    assert!(err.problem.contains("[[variant]] header missing"), "{err}");
+}
