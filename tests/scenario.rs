@@ -156,7 +156,6 @@ fn bad_scenarios_fail_naming_file_line_and_key() {
     };
     let out = dir.path().join("out");
     let out = out.to_str().expect("UTF-8 path");
-    let scenario = demo_scenario();
 
     let typo = write("typo.toml", "model = \"mclp\"\np = 3\nradious = 100\n");
     let stderr = run_bad(&["plan", &typo, "--out", out]);
