@@ -16,7 +16,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use self::csv::{read_cost_csv, write_candidates_csv, write_demand_csv};
-pub use self::geojson::write_neighbourhoods;
+pub use self::geojson::{Area, read_areas, write_neighbourhoods};
 pub use self::output::{
     CENTRE_COLUMNS, NEIGHBOURHOOD_COLUMNS, figure_properties, write_assignment, write_centre_table,
     write_centres, write_json, write_neighbourhood_table,
