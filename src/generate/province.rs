@@ -132,6 +132,14 @@ struct Place {
     county_id: String,
 }
 
+/// The GeoNames towns of `params`.
+fn places(params: &ProvinceParams) -> Vec<Place> {
+    csv::Reader::from_reader(params.places.as_bytes())
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .expect("the embedded places are valid (tested)")
+}
+
 /// A town: where urban households live.
 struct Town {
     county: usize,
@@ -151,10 +159,7 @@ fn km_between(a: Point<f64>, b: Point<f64>) -> f64 {
 pub fn generate(params: &ProvinceParams, seed: u64) -> Instance {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let counties = counties(params);
-    let places: Vec<Place> = csv::Reader::from_reader(params.places.as_bytes())
-        .deserialize()
-        .collect::<Result<_, _>>()
-        .expect("the embedded places are valid (tested)");
+    let places = places(params);
     let mut demand = Vec::new();
     let mut towns = Vec::new();
     for (c, county) in counties.iter().enumerate() {

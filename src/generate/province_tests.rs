@@ -11,6 +11,35 @@ fn households_follow_the_census_and_add_up() {
     assert_eq!(households(10, 0, 10), (0, 3));
 }
 
+#[test]
+fn every_preset_reads_its_embedded_data() {
+    for (preset, counties_expected, households_expected) in [
+        (Preset::Isfahan, 24, 1_551_770),
+        (Preset::Gilan, 16, 766_877),
+        (Preset::Khorramshahr, 1, 51_811),
+    ] {
+        let params = province_params(preset);
+        let counties = counties(&params);
+        assert_eq!(counties.len(), counties_expected, "{preset}");
+        let total: u32 = counties
+            .iter()
+            .map(|c| c.urban_households + c.rural_households)
+            .sum();
+        assert_eq!(total, households_expected, "{preset}");
+        let places = places(&params);
+        assert!(
+            places
+                .iter()
+                .all(|p| p.lon.is_finite() && p.lat.is_finite())
+        );
+        assert!(
+            counties
+                .iter()
+                .any(|c| places.iter().any(|p| p.county_id == c.id))
+        );
+    }
+}
+
 /// Weight per (county, urban|rural) of a generated instance.
 fn weights(instance: &Instance) -> BTreeMap<(String, String), f64> {
     let mut sums = BTreeMap::new();
