@@ -13,7 +13,8 @@
 //! - [`access`]: how well a given set of centres serves the demand: nearest centre and distance,
 //!   coverage, distance quantiles and Gini per area kind and neighbourhood, 2SFCA scores,
 //!   caseloads ([`access::measure`]).
-//! - [`generate`]: deterministic synthetic instances (the embedded demo).
+//! - [`generate`]: deterministic synthetic instances: the embedded demo, and provinces on real
+//!   2016 census counties.
 //! - [`report`]: text tables rendered to any `impl Write`.
 //! - [`error`]: the crate's error types.
 //!

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 /// Flags of `siting generate`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Which instance to generate.
+    /// Which instance: demo (the synthetic city of data/demo), or a real province on 2016 census
+    /// counts: isfahan, gilan, khorramshahr.
     #[arg(long)]
     preset: Preset,
     /// Random seed: the same preset and seed give byte-identical files.

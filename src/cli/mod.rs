@@ -1,6 +1,7 @@
 //! Command-line arguments → checked settings → one module per subcommand.
 
 mod access;
+mod compare;
 mod demo;
 mod generate;
 mod plan;
@@ -26,6 +27,8 @@ enum Command {
     Demo(demo::Args),
     /// Choose where to open centres (mclp, lscp, pmedian, pcenter) and write the plan.
     Plan(Box<plan::Args>),
+    /// Plan every variant of a scenario file and compare them side by side.
+    Compare(compare::Args),
     /// Measure how well a given set of centres serves each area kind and neighbourhood.
     Access(Box<access::Args>),
     /// Write a deterministic synthetic instance folder (demand.csv, candidates.csv, neighbourhoods.geojson).
@@ -41,6 +44,7 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::run(*args),
         Command::Demo(args) => demo::run(args),
         Command::Access(args) => access::run(*args),
+        Command::Compare(args) => compare::run(args),
         Command::Generate(args) => generate::run(args),
     };
     match result {

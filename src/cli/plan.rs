@@ -2,7 +2,8 @@
 //! assignment of every demand point.
 
 use super::progress::Bar;
-use siting::access::{AccessInput, AccessParams, measure};
+use siting::access::{Access, AccessInput, AccessParams, measure};
+use siting::io::PlanOptions;
 use siting::model::{AreaKind, PerKind};
 use siting::plan::{Model, PlanParams, PlanReport, Problem, Radius, Settings};
 use siting::{Error, Result, io};
@@ -13,11 +14,12 @@ use std::time::{Duration, Instant};
 #[derive(clap::Args)]
 pub struct Args {
     /// An instance folder holding demand.csv, candidates.csv, and optionally
-    /// neighbourhoods.geojson and cost.csv.
+    /// neighbourhoods.geojson and cost.csv; or a scenario file (.toml), whose base settings the
+    /// flags override.
     instance: Option<PathBuf>,
     /// The location model.
     #[arg(long)]
-    model: Model,
+    model: Option<Model>,
     /// Centres to open, existing (fixed) ones included (mclp, pmedian, pcenter).
     #[arg(long)]
     p: Option<usize>,
@@ -51,9 +53,9 @@ pub struct Args {
     /// Cost matrix demand_id,candidate_id,metres (overrides cost.csv).
     #[arg(long)]
     cost: Option<PathBuf>,
-    /// Seed for the randomised restarts.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
+    /// Seed for the randomised restarts [default: 1].
+    #[arg(long)]
+    seed: Option<u64>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
@@ -63,6 +65,61 @@ pub struct Args {
     /// Output folder.
     #[arg(long)]
     out: PathBuf,
+}
+
+impl Args {
+    /// The flags as options, to merge over a scenario or an instance folder.
+    fn flags(&self) -> PlanOptions {
+        PlanOptions {
+            demand: self.demand.clone(),
+            candidates: self.candidates.clone(),
+            neighbourhoods: self.neighbourhoods.clone(),
+            cost: self.cost.clone(),
+            model: self.model,
+            p: self.p,
+            radius: self.radius,
+            radius_by_kind: PerKind([self.radius_urban, self.radius_rural, self.radius_informal]),
+            target_coverage: self.target_coverage,
+            min_sites: self.min_sites,
+            seed: self.seed,
+            time_limit: self.time_limit,
+        }
+    }
+
+    /// The flags over the first argument: a scenario's base settings or an instance folder's
+    /// files.
+    fn options(&self) -> Result<PlanOptions> {
+        let under = match &self.instance {
+            None => PlanOptions::default(),
+            Some(dir) if dir.is_dir() => folder_inputs(dir),
+            Some(file)
+                if file
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("toml")) =>
+            {
+                io::read_scenario(file)?.base
+            }
+            Some(other) => {
+                return Err(Error::Invalid(format!(
+                    "{}: neither an instance folder nor a scenario file (.toml)",
+                    other.display()
+                )));
+            }
+        };
+        Ok(self.flags().over(under))
+    }
+}
+
+/// An instance folder's files: demand.csv and candidates.csv, and the optional ones it holds.
+fn folder_inputs(dir: &Path) -> PlanOptions {
+    let optional = |name: &str| Some(dir.join(name)).filter(|p| p.exists());
+    PlanOptions {
+        demand: Some(dir.join("demand.csv")),
+        candidates: Some(dir.join("candidates.csv")),
+        neighbourhoods: optional("neighbourhoods.geojson"),
+        cost: optional("cost.csv"),
+        ..PlanOptions::default()
+    }
 }
 
 fn parse_min_sites(text: &str) -> std::result::Result<PerKind<usize>, String> {
@@ -81,41 +138,12 @@ fn parse_min_sites(text: &str) -> std::result::Result<PerKind<usize>, String> {
     Ok(quota)
 }
 
-/// Input files of a plan, after folder defaults and flag overrides.
+/// Input files of a plan, after folder or scenario defaults and flag overrides.
 pub struct Inputs {
     pub demand: PathBuf,
     pub candidates: PathBuf,
     pub neighbourhoods: Option<PathBuf>,
     pub cost: Option<PathBuf>,
-}
-
-impl Inputs {
-    fn resolve(args: &Args) -> Result<Self> {
-        let in_folder = |name: &str| args.instance.as_ref().map(|dir| dir.join(name));
-        let optional = |flag: &Option<PathBuf>, name: &str| {
-            flag.clone()
-                .or_else(|| in_folder(name).filter(|p| p.exists()))
-        };
-        if let Some(dir) = &args.instance
-            && !dir.is_dir()
-        {
-            return Err(Error::Invalid(format!(
-                "{}: not an instance folder (scenario files are not supported yet)",
-                dir.display()
-            )));
-        }
-        let required = |flag: &Option<PathBuf>, name: &str, what: &str| {
-            flag.clone().or_else(|| in_folder(name)).ok_or_else(|| {
-                Error::Invalid(format!("no {what}: give an instance folder or --{what}"))
-            })
-        };
-        Ok(Inputs {
-            demand: required(&args.demand, "demand.csv", "demand")?,
-            candidates: required(&args.candidates, "candidates.csv", "candidates")?,
-            neighbourhoods: optional(&args.neighbourhoods, "neighbourhoods.geojson"),
-            cost: optional(&args.cost, "cost.csv"),
-        })
-    }
 }
 
 /// Everything a plan run needs besides its inputs.
@@ -127,9 +155,65 @@ pub struct Request {
     pub time_limit: Option<Duration>,
 }
 
+/// Checks that merged options name the inputs and a model, and turns them into a run's settings.
+pub fn settle(options: PlanOptions) -> Result<(Inputs, Request)> {
+    let missing = |what: &str| {
+        let folder = if what == "model" {
+            ""
+        } else {
+            "an instance folder, "
+        };
+        Error::Invalid(format!(
+            "no {what}: give {folder}a scenario with `{what}`, or --{what}"
+        ))
+    };
+    let time_limit = options
+        .time_limit
+        .map(|s| {
+            Duration::try_from_secs_f64(s).map_err(|_| {
+                Error::Invalid(format!(
+                    "the time limit must be a non-negative number of seconds, not {s}"
+                ))
+            })
+        })
+        .transpose()?;
+    let inputs = Inputs {
+        demand: options.demand.ok_or_else(|| missing("demand"))?,
+        candidates: options.candidates.ok_or_else(|| missing("candidates"))?,
+        neighbourhoods: options.neighbourhoods,
+        cost: options.cost,
+    };
+    let radius = Radius {
+        default_m: options.radius,
+        by_kind: options.radius_by_kind,
+    };
+    radius.check_kinds_known(inputs.neighbourhoods.is_some())?;
+    let request = Request {
+        params: PlanParams {
+            model: options.model.ok_or_else(|| missing("model"))?,
+            radius,
+            target_coverage: options.target_coverage,
+        },
+        p: options.p,
+        quota: options.min_sites.unwrap_or_default(),
+        seed: options.seed.unwrap_or(1),
+        time_limit,
+    };
+    Ok((inputs, request))
+}
+
+/// A plan and the access figures of its centres.
+pub struct Planned {
+    /// What plan.json holds.
+    pub report: PlanReport,
+    /// What access.json holds.
+    pub access: Access,
+}
+
 /// Loads the inputs, solves, and writes plan.json, centres.geojson and the access outputs
-/// (access.json, assignment.csv, centres.csv, neighbourhoods.geojson/.csv) into `out`. Returns the plan for a short report.
-pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<PlanReport> {
+/// (access.json, assignment.csv, centres.csv, neighbourhoods.geojson/.csv) into `out`. Returns the
+/// plan and its access figures for a short report.
+pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
     let super::Data {
         demand,
         sites,
@@ -193,7 +277,10 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<PlanReport
             &measures.nearest,
         )
     })?;
-    Ok(report)
+    Ok(Planned {
+        report,
+        access: measures.access,
+    })
 }
 
 /// One line a planner reads first.
@@ -222,37 +309,11 @@ pub fn run(args: Args) -> Result<()> {
             .build_global()
             .map_err(|e| Error::Invalid(format!("--threads {threads}: {e}")))?;
     }
-    let time_limit = args
-        .time_limit
-        .map(|s| {
-            Duration::try_from_secs_f64(s).map_err(|_| {
-                Error::Invalid(format!(
-                    "--time-limit must be a non-negative number of seconds, not {s}"
-                ))
-            })
-        })
-        .transpose()?;
-    let inputs = Inputs::resolve(&args)?;
-    let radius = Radius {
-        default_m: args.radius,
-        by_kind: PerKind([args.radius_urban, args.radius_rural, args.radius_informal]),
-    };
-    radius.check_kinds_known(inputs.neighbourhoods.is_some())?;
-    let request = Request {
-        params: PlanParams {
-            model: args.model,
-            radius,
-            target_coverage: args.target_coverage,
-        },
-        p: args.p,
-        quota: args.min_sites.unwrap_or_default(),
-        seed: args.seed,
-        time_limit,
-    };
-    let report = plan(&inputs, &request, &args.out)?;
+    let (inputs, request) = settle(args.options()?)?;
+    let planned = plan(&inputs, &request, &args.out)?;
     super::print(&format!(
         "{}\nWrote {}\n",
-        headline(&report),
+        headline(&planned.report),
         args.out.display()
     ))
 }

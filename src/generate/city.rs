@@ -13,7 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
 
 /// Kilometres per degree of latitude on the R = 6,371,008.8 m sphere.
-const KM_PER_DEGREE: f64 = 111.195;
+pub(super) const KM_PER_DEGREE: f64 = 111.195;
 
 /// What to generate.
 pub struct CityParams {
@@ -121,8 +121,11 @@ fn grid_lines(cells: usize, half_extent_km: f64) -> Vec<f64> {
 }
 
 /// Uniform point in a polygon, by rejection in its bounding box.
-fn uniform_in(rng: &mut ChaCha8Rng, polygon: &Polygon<f64>) -> Point<f64> {
-    let rect = polygon.bounding_rect().expect("cells have vertices");
+pub(super) fn uniform_in<A>(rng: &mut ChaCha8Rng, polygon: &A) -> Point<f64>
+where
+    A: Contains<Point<f64>> + BoundingRect<f64, Output = Option<geo::Rect<f64>>>,
+{
+    let rect = polygon.bounding_rect().expect("areas have vertices");
     loop {
         let p = Point::new(
             rng.random_range(rect.min().x..rect.max().x),
@@ -135,9 +138,9 @@ fn uniform_in(rng: &mut ChaCha8Rng, polygon: &Polygon<f64>) -> Point<f64> {
 }
 
 /// A point scattered around `centre` (sigma in degrees), kept inside `polygon`.
-fn around(
+pub(super) fn around(
     rng: &mut ChaCha8Rng,
-    polygon: &Polygon<f64>,
+    polygon: &impl Contains<Point<f64>>,
     centre: Point<f64>,
     sigma_deg: f64,
 ) -> Point<f64> {
@@ -154,7 +157,7 @@ fn around(
     centre
 }
 
-fn rounded(p: Point<f64>) -> Point<f64> {
+pub(super) fn rounded(p: Point<f64>) -> Point<f64> {
     Point::new(round6(p.x()), round6(p.y()))
 }
 
@@ -224,8 +227,14 @@ fn cells(params: &CityParams, frame: &Frame, rng: &mut ChaCha8Rng) -> Vec<Cell> 
 
 /// Splits `total` households over `parts` cells in random proportions (each between a half and
 /// one and a half of the even share), by cumulative rounding so that the parts add up exactly.
-fn split(total: u32, parts: usize, rng: &mut ChaCha8Rng) -> Vec<u32> {
+pub(super) fn split(total: u32, parts: usize, rng: &mut ChaCha8Rng) -> Vec<u32> {
     let factors: Vec<f64> = (0..parts).map(|_| rng.random_range(0.5..1.5)).collect();
+    split_weighted(total, &factors)
+}
+
+/// Splits `total` in proportion to `factors` (positive) by cumulative rounding, so that the parts
+/// add up exactly.
+pub(super) fn split_weighted(total: u32, factors: &[f64]) -> Vec<u32> {
     let sum: f64 = factors.iter().sum();
     let mut cumulative = 0.0;
     let mut given = 0;

@@ -2,6 +2,7 @@
 //! byte-identical files on every machine.
 
 mod city;
+pub mod province;
 
 use crate::error::{Error, Result};
 use crate::io;
@@ -16,6 +17,14 @@ pub enum Preset {
     /// The embedded demo: one mid-size city with its informal fringe and rural hinterland, about 60
     /// neighbourhoods, 20,000 households and 300 candidate sites (see `data/demo/README.md`).
     Demo,
+    /// Isfahan province (IR-10): 24 counties, 5,120,850 persons (2016), 1,551,770 households; the
+    /// programme opened 97 centres there.
+    Isfahan,
+    /// Gilan province (IR-01): 16 counties, 2,530,696 persons, 37% rural, 766,877 households; 81
+    /// centres (50 urban, 31 rural).
+    Gilan,
+    /// Khorramshahr county (0607, Khuzestan): 170,976 persons, 51,811 households; 12 centres.
+    Khorramshahr,
 }
 
 impl FromStr for Preset {
@@ -24,7 +33,12 @@ impl FromStr for Preset {
     fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
         match s {
             "demo" => Ok(Preset::Demo),
-            other => Err(format!("unknown preset {other:?}: expected demo")),
+            "isfahan" => Ok(Preset::Isfahan),
+            "gilan" => Ok(Preset::Gilan),
+            "khorramshahr" => Ok(Preset::Khorramshahr),
+            other => Err(format!(
+                "unknown preset {other:?}: expected demo, isfahan, gilan or khorramshahr"
+            )),
         }
     }
 }
@@ -33,6 +47,9 @@ impl fmt::Display for Preset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Preset::Demo => "demo",
+            Preset::Isfahan => "isfahan",
+            Preset::Gilan => "gilan",
+            Preset::Khorramshahr => "khorramshahr",
         })
     }
 }
@@ -52,6 +69,52 @@ pub struct Instance {
 pub fn generate(preset: Preset, seed: u64) -> Instance {
     match preset {
         Preset::Demo => city::generate(&city::CityParams::demo(), seed),
+        Preset::Isfahan | Preset::Gilan | Preset::Khorramshahr => {
+            province::generate(&province_params(preset), seed)
+        }
+    }
+}
+
+const ISFAHAN: &str = include_str!("../../data/iran/counties-isfahan.geojson");
+const GILAN: &str = include_str!("../../data/iran/counties-gilan.geojson");
+const KHUZESTAN: &str = include_str!("../../data/iran/counties-khuzestan.geojson");
+
+/// The real-data presets' settings; `Demo` has none.
+fn province_params(preset: Preset) -> province::ProvinceParams {
+    let (name, counties, places, only, cell_km, existing) = match preset {
+        Preset::Isfahan => (
+            "counties-isfahan.geojson",
+            ISFAHAN,
+            include_str!("../../data/iran/places-isfahan.csv"),
+            None,
+            6.0,
+            8,
+        ),
+        Preset::Gilan => (
+            "counties-gilan.geojson",
+            GILAN,
+            include_str!("../../data/iran/places-gilan.csv"),
+            None,
+            4.0,
+            6,
+        ),
+        Preset::Demo | Preset::Khorramshahr => (
+            "counties-khuzestan.geojson",
+            KHUZESTAN,
+            include_str!("../../data/iran/places-khuzestan.csv"),
+            Some("0607"),
+            2.5,
+            2,
+        ),
+    };
+    province::ProvinceParams {
+        name,
+        counties,
+        places,
+        only,
+        cell_km,
+        informal_cities: 3,
+        existing,
     }
 }
 

@@ -13,13 +13,18 @@ use std::path::Path;
 fn read_features(path: &Path) -> Result<Vec<Feature>, ReadError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ReadError::file(path, format!("cannot read the file: {e}")))?;
+    features_of(path, &text)
+}
+
+/// The features of GeoJSON `text` read from `path` (which only names it in errors).
+fn features_of(path: &Path, text: &str) -> Result<Vec<Feature>, ReadError> {
     if text.trim().is_empty() {
         return Err(ReadError::file(
             path,
             "the file is empty: expected a GeoJSON FeatureCollection",
         ));
     }
-    let geojson: GeoJson = serde_json::from_str(&text).map_err(|e| ReadError {
+    let geojson: GeoJson = serde_json::from_str(text).map_err(|e| ReadError {
         path: path.to_owned(),
         location: Location::Line(e.line() as u64),
         field: None,
@@ -229,27 +234,7 @@ pub(super) fn read_neighbourhoods(path: &Path) -> Result<Loaded<Vec<Neighbourhoo
                 ));
             }
         };
-        let geometry = match feature.geometry.as_ref().map(|g| &g.value) {
-            Some(GeometryValue::Polygon { coordinates }) => {
-                MultiPolygon(vec![polygon_of(coordinates)?])
-            }
-            Some(GeometryValue::MultiPolygon { coordinates }) => MultiPolygon(
-                coordinates
-                    .iter()
-                    .map(|p| polygon_of(p))
-                    .collect::<Result<_, _>>()?,
-            ),
-            Some(other) => {
-                return Err(FieldProblem::new(
-                    "geometry",
-                    format!(
-                        "wrong geometry type: expected Polygon or MultiPolygon, found {}",
-                        other.type_name()
-                    ),
-                ));
-            }
-            None => return Err(FieldProblem::new("geometry", "the feature has no geometry")),
-        };
+        let geometry = multi_polygon_of(feature)?;
         let name = text_property(feature, "name").unwrap_or_else(|| id.clone());
         Ok(Neighbourhood {
             id,
@@ -281,6 +266,53 @@ pub(super) fn read_neighbourhoods(path: &Path) -> Result<Loaded<Vec<Neighbourhoo
 }
 
 /// Checks every ring (at least 4 positions, closed, valid coordinates) and builds the polygon.
+/// A feature's Polygon or MultiPolygon, as a MultiPolygon.
+fn multi_polygon_of(feature: &Feature) -> Result<MultiPolygon<f64>, FieldProblem> {
+    match feature.geometry.as_ref().map(|g| &g.value) {
+        Some(GeometryValue::Polygon { coordinates }) => {
+            Ok(MultiPolygon(vec![polygon_of(coordinates)?]))
+        }
+        Some(GeometryValue::MultiPolygon { coordinates }) => Ok(MultiPolygon(
+            coordinates
+                .iter()
+                .map(|p| polygon_of(p))
+                .collect::<Result<_, _>>()?,
+        )),
+        Some(other) => Err(FieldProblem::new(
+            "geometry",
+            format!(
+                "wrong geometry type: expected Polygon or MultiPolygon, found {}",
+                other.type_name()
+            ),
+        )),
+        None => Err(FieldProblem::new("geometry", "the feature has no geometry")),
+    }
+}
+
+/// Reads Polygon / MultiPolygon features of GeoJSON `text` with all their properties: reference
+/// areas such as the generator's census counties. `path` names the text in errors.
+pub fn read_areas(path: &Path, text: &str) -> Result<Vec<Area>, ReadError> {
+    let features = features_of(path, text)?;
+    parse_features(path, &features, |feature, id| {
+        Ok(Area {
+            id,
+            properties: feature.properties.clone().unwrap_or_default(),
+            geometry: multi_polygon_of(feature)?,
+        })
+    })
+}
+
+/// A polygon feature and its properties, as [`read_areas`] returns it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Area {
+    /// The `id` property.
+    pub id: String,
+    /// Every property, `id` included.
+    pub properties: JsonObject,
+    /// WGS84 lon/lat.
+    pub geometry: MultiPolygon<f64>,
+}
+
 fn polygon_of(rings: &[Vec<Position>]) -> Result<Polygon<f64>, FieldProblem> {
     let mut rings = rings.iter().enumerate().map(|(r, ring)| {
         let which = if r == 0 { "the outer ring".to_owned() } else { format!("hole {r}") };

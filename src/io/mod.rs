@@ -8,6 +8,7 @@ mod csv;
 mod fields;
 mod geojson;
 mod output;
+mod scenario;
 
 use crate::error::ReadError;
 use crate::model::{CostMatrix, DemandPoint, Neighbourhood, Site};
@@ -15,11 +16,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use self::csv::{read_cost_csv, write_candidates_csv, write_demand_csv};
-pub use self::geojson::write_neighbourhoods;
+pub use self::geojson::{Area, read_areas, write_neighbourhoods};
 pub use self::output::{
     CENTRE_COLUMNS, NEIGHBOURHOOD_COLUMNS, figure_properties, write_assignment, write_centre_table,
     write_centres, write_json, write_neighbourhood_table,
 };
+pub use self::scenario::{PlanOptions, Scenario, Variant, read_scenario};
 
 /// A problem worth telling the user about that does not stop the run.
 #[derive(Debug, Clone, PartialEq)]
