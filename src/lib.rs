@@ -20,6 +20,7 @@
 //! The `siting` binary is a thin command-line layer over these.
 
 pub mod access;
+pub mod assign;
 pub mod error;
 pub mod generate;
 pub mod io;
