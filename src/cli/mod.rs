@@ -1,6 +1,7 @@
 //! Command-line arguments → checked settings → one module per subcommand.
 
 mod access;
+mod assign;
 mod demo;
 mod generate;
 mod plan;
@@ -28,6 +29,8 @@ enum Command {
     Plan(Box<plan::Args>),
     /// Measure how well a given set of centres serves each area kind and neighbourhood.
     Access(Box<access::Args>),
+    /// Assign every unit of demand to a centre within its capacity at the least total distance.
+    Assign(Box<assign::Args>),
     /// Write a deterministic synthetic instance folder (demand.csv, candidates.csv, neighbourhoods.geojson).
     Generate(generate::Args),
 }
@@ -41,6 +44,7 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::run(*args),
         Command::Demo(args) => demo::run(args),
         Command::Access(args) => access::run(*args),
+        Command::Assign(args) => assign::run(*args),
         Command::Generate(args) => generate::run(args),
     };
     match result {
@@ -63,6 +67,17 @@ fn report_error(err: &siting::Error) -> ExitCode {
         cause = c.source();
     }
     ExitCode::from(if err.is_input_error() { 2 } else { 1 })
+}
+
+/// Sets the size of rayon's global pool (`--threads`); results never depend on it.
+fn set_threads(threads: Option<usize>) -> siting::Result<()> {
+    if let Some(threads) = threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .map_err(|e| siting::Error::Invalid(format!("--threads {threads}: {e}")))?;
+    }
+    Ok(())
 }
 
 /// Prints the loaders' warnings on stderr.

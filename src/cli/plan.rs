@@ -221,12 +221,7 @@ pub fn headline(report: &PlanReport) -> String {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    if let Some(threads) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build_global()
-            .map_err(|e| Error::Invalid(format!("--threads {threads}: {e}")))?;
-    }
+    super::set_threads(args.threads)?;
     let time_limit = args
         .time_limit
         .map(|s| {

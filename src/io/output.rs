@@ -1,6 +1,7 @@
 //! Writers for the result files: JSON documents, the assignment table, the open centres.
 
 use crate::access::{CentreAccess, Figures, Nearest, NeighbourhoodAccess};
+use crate::assign::{AssignRow, CentreLoad};
 use crate::model::{AreaKind, DemandPoint, Site};
 use geojson::{Feature, FeatureCollection, GeometryValue, JsonObject};
 use serde::Serialize;
@@ -33,6 +34,49 @@ pub fn write_assignment(
         }
     }
     w.flush()
+}
+
+/// `assignment.csv` of `siting assign`: `demand_id,centre_id,weight,distance_m`, one row per
+/// (part of a) demand point, in the rows' order; centre and distance empty for unassigned weight.
+pub fn write_split_assignment(
+    out: impl Write,
+    demand: &[DemandPoint],
+    sites: &[Site],
+    rows: &[AssignRow],
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["demand_id", "centre_id", "weight", "distance_m"])?;
+    for r in rows {
+        let id = demand[r.demand].id.as_str();
+        let weight = r.weight.to_string();
+        match r.centre {
+            Some(s) => w.write_record([
+                id,
+                sites[s].id.as_str(),
+                &weight,
+                &format!("{:.3}", r.distance_m),
+            ])?,
+            None => w.write_record([id, "", &weight, ""])?,
+        }
+    }
+    w.flush()
+}
+
+/// The columns of `loads.csv`, in order: the fields of [`CentreLoad`].
+pub const LOAD_COLUMNS: [&str; 8] = [
+    "id",
+    "capacity",
+    "min_load",
+    "load",
+    "points",
+    "utilisation",
+    "mean_distance_m",
+    "max_distance_m",
+];
+
+/// `loads.csv` of `siting assign`: one row per centre, in input order.
+pub fn write_load_table(out: impl Write, rows: &[CentreLoad]) -> std::io::Result<()> {
+    write_table(out, &LOAD_COLUMNS, rows)
 }
 
 /// `centres.geojson`: each open site as a Point with its id, whether it is an existing centre,
@@ -206,6 +250,20 @@ mod tests {
         assert_eq!(
             keys(serde_json::to_value(&centre).unwrap()),
             sorted(&CENTRE_COLUMNS)
+        );
+        let load = CentreLoad {
+            id: "c".into(),
+            capacity: None,
+            min_load: None,
+            load: 0.0,
+            points: 0,
+            utilisation: None,
+            mean_distance_m: 0.0,
+            max_distance_m: 0.0,
+        };
+        assert_eq!(
+            keys(serde_json::to_value(&load).unwrap()),
+            sorted(&LOAD_COLUMNS)
         );
     }
 }
