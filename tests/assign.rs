@@ -92,10 +92,18 @@ fn no_split_gives_whole_points_and_the_split_bound() {
 
 #[test]
 fn balance_bounds_loads_from_both_sides() {
-    let (json, _) = assign(&["--centres", &fixture("centres-nocap.csv"), "--balance", "0.2"]);
+    let (json, _) = assign(&[
+        "--centres",
+        &fixture("centres-nocap.csv"),
+        "--balance",
+        "0.2",
+    ]);
     close(&json["total_cost"], 16.6 * U);
     let l = loads(&json);
-    assert!((l[0] - 4.2).abs() < 1e-9 && (l[1] - 2.8).abs() < 1e-9, "{l:?}");
+    assert!(
+        (l[0] - 4.2).abs() < 1e-9 && (l[1] - 2.8).abs() < 1e-9,
+        "{l:?}"
+    );
 }
 
 #[test]
@@ -107,7 +115,10 @@ fn infeasible_capacity_exits_2_with_the_deficit() {
     );
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("infeasible capacity") && stderr.contains("1 short"), "{stderr}");
+    assert!(
+        stderr.contains("infeasible capacity") && stderr.contains("1 short"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -277,17 +277,15 @@ impl<'a> Solver<'a> {
             let Some(target) = target else { break };
             // Potentials: p += min(dist, dist[target]) keeps every reduced cost non-negative.
             let reach = dist[target];
-            for v in 0..=m {
-                self.potential[v] += dist[v].min(reach);
+            for (p, d) in self.potential.iter_mut().zip(&dist) {
+                *p += d.min(reach);
             }
             self.augment(target, &via);
             augmentations += 1;
         }
-        let net = self.net;
         let excess = (0..m).map(|b| self.imbalance[b].max(0.0)).collect();
         let shortfall = (0..m).map(|b| (-self.imbalance[b]).max(0.0)).collect();
         let p_sink = self.potential[sink];
-        debug_assert_eq!(net.lower.len(), m);
         Flow {
             flow: self.flow,
             // Relative to the sink, so that a centre with spare room has potential 0.
@@ -315,8 +313,7 @@ impl<'a> Solver<'a> {
                     v = a;
                 }
                 Via::ToSink(a) => {
-                    amount =
-                        amount.min(self.net.upper[a] - self.net.lower[a] - self.to_sink[a]);
+                    amount = amount.min(self.net.upper[a] - self.net.lower[a] - self.to_sink[a]);
                     v = a;
                 }
                 Via::FromSink => {
@@ -376,8 +373,11 @@ mod tests {
             let mut offsets = vec![0];
             let (mut centre, mut cost) = (Vec::new(), Vec::new());
             for row in &self.cost {
-                let mut arcs: Vec<(u32, f64)> =
-                    row.iter().enumerate().map(|(b, &d)| (b as u32, d)).collect();
+                let mut arcs: Vec<(u32, f64)> = row
+                    .iter()
+                    .enumerate()
+                    .map(|(b, &d)| (b as u32, d))
+                    .collect();
                 arcs.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
                 centre.extend(arcs.iter().map(|a| a.0));
                 cost.extend(arcs.iter().map(|a| a.1));
@@ -397,55 +397,46 @@ mod tests {
 
         /// Smallest cost over every integral assignment (integral supplies and bounds).
         fn brute_force(&self) -> Option<f64> {
-            let m = self.lower.len();
             let mut best: Option<f64> = None;
-            let mut load = vec![0.0; m];
-            self.enumerate(0, &mut load, 0.0, &mut best);
-            best.filter(|_| m > 0)
+            let mut load = vec![0.0; self.lower.len()];
+            let first = self.supply.first().map_or(0, |&w| w as usize);
+            self.enumerate(0, 0, first, &mut load, 0.0, &mut best);
+            best
         }
 
-        fn enumerate(&self, c: usize, load: &mut Vec<f64>, cost: f64, best: &mut Option<f64>) {
+        /// Puts 0..=`left` of client `c`'s supply on centre `b`, the rest on later centres.
+        fn enumerate(
+            &self,
+            c: usize,
+            b: usize,
+            left: usize,
+            load: &mut [f64],
+            cost: f64,
+            best: &mut Option<f64>,
+        ) {
             if c == self.supply.len() {
-                let ok = (0..load.len()).all(|b| load[b] >= self.lower[b] && load[b] <= self.upper[b]);
+                let ok = load
+                    .iter()
+                    .zip(self.lower.iter().zip(&self.upper))
+                    .all(|(x, (l, u))| x >= l && x <= u);
                 if ok && best.is_none_or(|b| cost < b) {
                     *best = Some(cost);
                 }
                 return;
             }
-            // Split the client's integral supply over the centres in every way.
-            let w = self.supply[c] as usize;
-            let m = load.len();
-            let mut parts = vec![0usize; m];
-            fn rec(
-                me: &Dense,
-                c: usize,
-                b: usize,
-                left: usize,
-                parts: &mut Vec<usize>,
-                load: &mut Vec<f64>,
-                cost: f64,
-                best: &mut Option<f64>,
-            ) {
-                let m = parts.len();
-                if b == m - 1 {
-                    parts[b] = left;
-                    let mut extra = 0.0;
-                    for (k, &x) in parts.iter().enumerate() {
-                        load[k] += x as f64;
-                        extra += x as f64 * me.cost[c][k];
-                    }
-                    me.enumerate(c + 1, load, cost + extra, best);
-                    for (k, &x) in parts.iter().enumerate() {
-                        load[k] -= x as f64;
-                    }
-                    return;
+            let last = b + 1 == load.len();
+            let range = if last { left..=left } else { 0..=left };
+            for x in range {
+                load[b] += x as f64;
+                let cost = cost + x as f64 * self.cost[c][b];
+                if last {
+                    let next = self.supply.get(c + 1).map_or(0, |&w| w as usize);
+                    self.enumerate(c + 1, 0, next, load, cost, best);
+                } else {
+                    self.enumerate(c, b + 1, left - x, load, cost, best);
                 }
-                for x in 0..=left {
-                    parts[b] = x;
-                    rec(me, c, b + 1, left - x, parts, load, cost, best);
-                }
+                load[b] -= x as f64;
             }
-            rec(self, c, 0, w, &mut parts, load, cost, best);
         }
     }
 
@@ -470,8 +461,8 @@ mod tests {
                 }
             }
         }
-        for b in 0..m {
-            assert!(load[b] <= d.upper[b] + 1e-9 && load[b] >= d.lower[b] - 1e-9);
+        for (b, x) in load.iter().enumerate() {
+            assert!(*x <= d.upper[b] + 1e-9 && *x >= d.lower[b] - 1e-9);
             assert_eq!(flow.excess[b], 0.0);
             assert_eq!(flow.shortfall[b], 0.0);
         }
@@ -557,7 +548,13 @@ mod tests {
                 .collect();
             let lower: Vec<f64> = upper
                 .iter()
-                .map(|&u| if lcg(&mut s) % 3 == 0 { (lcg(&mut s) % (u as u64 + 1)) as f64 } else { 0.0 })
+                .map(|&u| {
+                    if lcg(&mut s).is_multiple_of(3) {
+                        (lcg(&mut s) % (u as u64 + 1)) as f64
+                    } else {
+                        0.0
+                    }
+                })
                 .collect();
             let d = Dense {
                 supply,
@@ -565,11 +562,14 @@ mod tests {
                 lower,
                 upper,
             };
-            let feasible = d.upper.iter().sum::<f64>() >= total && d.lower.iter().sum::<f64>() <= total;
+            let feasible =
+                d.upper.iter().sum::<f64>() >= total && d.lower.iter().sum::<f64>() <= total;
             if !feasible {
                 continue;
             }
-            let want = d.brute_force().expect("feasible bounds admit an assignment");
+            let want = d
+                .brute_force()
+                .expect("feasible bounds admit an assignment");
             let got = check_feasible_and_dual(&d);
             assert_eq!(got, want, "n {n} m {m}");
             checked += 1;

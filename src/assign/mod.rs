@@ -296,8 +296,15 @@ pub fn assign(
             lower: &lower,
             upper: &upper,
         });
-        let stuck = solved.excess.iter().chain(&solved.shortfall).any(|&e| e > 0.0);
-        if matches!(source, ArcSource::Matrix(_)) || k == m || (!stuck && proven(&problem, &arcs, &solved)) {
+        let stuck = solved
+            .excess
+            .iter()
+            .chain(&solved.shortfall)
+            .any(|&e| e > 0.0);
+        if matches!(source, ArcSource::Matrix(_))
+            || k == m
+            || (!stuck && proven(&problem, &arcs, &solved))
+        {
             break (arcs, solved);
         }
         k = (2 * k).min(m);
@@ -367,9 +374,8 @@ fn proven(problem: &Problem, arcs: &Arcs, solved: &flow::Flow) -> bool {
             return true;
         }
         let included = &arcs.centre[range];
-        (0..m).all(|s| {
-            included.contains(&(s as u32)) || problem.distance(c, s) - p[s] >= paid - tol
-        })
+        (0..m)
+            .all(|s| included.contains(&(s as u32)) || problem.distance(c, s) - p[s] >= paid - tol)
     })
 }
 
@@ -496,7 +502,12 @@ fn round(
     let distance = |i: usize, s: usize| problem.distance(clients.of_demand[i] as usize, s);
     let room = |load: &[f64], s: usize, w: f64| load[s] + w <= upper[s] * (1.0 + 1e-12);
     let mut split: Vec<usize> = (0..demand.len()).filter(|&i| parts[i] > 1).collect();
-    split.sort_by(|&a, &b| demand[b].weight.total_cmp(&demand[a].weight).then(a.cmp(&b)));
+    split.sort_by(|&a, &b| {
+        demand[b]
+            .weight
+            .total_cmp(&demand[a].weight)
+            .then(a.cmp(&b))
+    });
     for i in split {
         let w = demand[i].weight;
         let best = (0..m)
@@ -594,7 +605,11 @@ fn report(
             load: load[s],
             points: points[s],
             utilisation: (upper[s].is_finite() && upper[s] > 0.0).then(|| load[s] / upper[s]),
-            mean_distance_m: if load[s] > 0.0 { cost[s] / load[s] } else { 0.0 },
+            mean_distance_m: if load[s] > 0.0 {
+                cost[s] / load[s]
+            } else {
+                0.0
+            },
             max_distance_m: max[s],
         })
         .collect();

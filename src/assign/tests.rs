@@ -30,11 +30,20 @@ fn assert_feasible(demand: &[DemandPoint], result: &Assignment) {
         sent[r.demand] += r.weight;
     }
     for (d, s) in demand.iter().zip(&sent) {
-        assert!((d.weight - s).abs() <= 1e-9 * d.weight.max(1.0), "{}: {s}", d.id);
+        assert!(
+            (d.weight - s).abs() <= 1e-9 * d.weight.max(1.0),
+            "{}: {s}",
+            d.id
+        );
     }
     for c in &result.report.centres {
         if let Some(cap) = c.capacity {
-            assert!(c.load <= cap * (1.0 + 1e-9) + 1e-9, "{}: {} > {cap}", c.id, c.load);
+            assert!(
+                c.load <= cap * (1.0 + 1e-9) + 1e-9,
+                "{}: {} > {cap}",
+                c.id,
+                c.load
+            );
         }
     }
     assert_eq!(result.report.unassigned_weight, 0.0);
@@ -67,7 +76,10 @@ fn a_full_centre_passes_the_cheapest_movers_on() {
 #[test]
 fn infeasible_capacity_says_by_how_much() {
     let demand = [point("h1", 0.0, 0.0, 5.0), point("h2", 0.0, 0.1, 2.5)];
-    let sites = [centre("a", 0.0, 0.0, Some(3.0)), centre("b", 0.0, 0.1, None)];
+    let sites = [
+        centre("a", 0.0, 0.0, Some(3.0)),
+        centre("b", 0.0, 0.1, None),
+    ];
     let err = assign(&demand, &sites, None, &AssignParams::new().capacity(3.0)).unwrap_err();
     assert!(err.to_string().contains("1.5 short"), "{err}");
     let err = assign(&demand, &sites, None, &AssignParams::new()).unwrap_err();
@@ -94,7 +106,12 @@ fn identical_coordinates_are_merged_and_split_back_in_input_order() {
         .collect();
     assert_eq!(
         rows,
-        [(0, "near", 2.0), (1, "far", 1.0), (1, "near", 1.0), (2, "near", 0.0)]
+        [
+            (0, "near", 2.0),
+            (1, "far", 1.0),
+            (1, "near", 1.0),
+            (2, "near", 0.0)
+        ]
     );
     let no_split = assign(&demand, &sites, None, &AssignParams::new().no_split()).unwrap();
     assert_eq!(no_split.rows.len(), 3);
@@ -117,14 +134,22 @@ fn balance_keeps_every_load_near_the_mean() {
     let result = assign(&demand, &sites, None, &AssignParams::new().balance(0.2)).unwrap();
     assert_feasible(&demand, &result);
     for c in &result.report.centres {
-        assert!(c.load >= 3.2 - 1e-9 && c.load <= 4.8 + 1e-9, "{}: {}", c.id, c.load);
+        assert!(
+            c.load >= 3.2 - 1e-9 && c.load <= 4.8 + 1e-9,
+            "{}: {}",
+            c.id,
+            c.load
+        );
     }
 }
 
 #[test]
 fn a_cost_matrix_replaces_distance_and_unlisted_pairs_stay_unassigned() {
     let demand = [point("d1", 0.0, 0.0, 2.0), point("d2", 1.0, 1.0, 1.0)];
-    let sites = [centre("a", 0.0, 0.0, Some(2.0)), centre("b", 0.0, 0.0, Some(2.0))];
+    let sites = [
+        centre("a", 0.0, 0.0, Some(2.0)),
+        centre("b", 0.0, 0.0, Some(2.0)),
+    ];
     let matrix = CostMatrix::from_triples(2, vec![(0, 0, 5.0), (0, 1, 7.0)]).unwrap();
     let result = assign(&demand, &sites, Some(&matrix), &AssignParams::new()).unwrap();
     assert_eq!(result.report.total_cost, 10.0);
@@ -143,7 +168,12 @@ fn instance() -> impl Strategy<Value = (Vec<DemandPoint>, Vec<Site>)> {
                 .enumerate()
                 // Snap to a grid so that some points share coordinates.
                 .map(|(i, &(x, y, w))| {
-                    point(&format!("d{i}"), (x * 20.0).round() / 20.0, y, w as f64 * 0.5)
+                    point(
+                        &format!("d{i}"),
+                        (x * 20.0).round() / 20.0,
+                        y,
+                        w as f64 * 0.5,
+                    )
                 })
                 .collect();
             let total = total_weight(&demand);
@@ -154,7 +184,12 @@ fn instance() -> impl Strategy<Value = (Vec<DemandPoint>, Vec<Site>)> {
                 // Capacities scaled to 1.0–1.3 × the demand, so that capacity binds.
                 .map(|(j, &(x, y, c))| {
                     let share = (c as f64 + 1.0) / raw;
-                    centre(&format!("c{j}"), 51.0 + x, 32.0 + y, Some(share * total * 1.15))
+                    centre(
+                        &format!("c{j}"),
+                        51.0 + x,
+                        32.0 + y,
+                        Some(share * total * 1.15),
+                    )
                 })
                 .collect();
             (demand, sites)
