@@ -186,6 +186,38 @@ struct Arcs {
 }
 
 impl Arcs {
+    /// Every client's `k` nearest centres (`k` at most the number of sites), filled in parallel
+    /// straight into the flat arrays, so that no per-client vector outlives its row.
+    fn nearest(problem: &Problem, index: &PointIndex, k: usize) -> Self {
+        let n = problem.clients.len();
+        let mut centre = vec![0u32; n * k];
+        let mut cost = vec![0.0; n * k];
+        centre
+            .par_chunks_mut(k)
+            .zip(cost.par_chunks_mut(k))
+            .enumerate()
+            .for_each_init(Vec::new, |row, (c, (centres, costs))| {
+                row.clear();
+                row.extend(
+                    index
+                        .nearest(problem.clients.position[c])
+                        .take(k)
+                        .map(|(s, _)| (s, problem.distance(c, s as usize))),
+                );
+                // Haversine decides ties the chord order may have broken differently.
+                row.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+                for (j, &(s, d)) in row.iter().enumerate() {
+                    centres[j] = s;
+                    costs[j] = d;
+                }
+            });
+        Arcs {
+            offsets: (0..=n).map(|c| c * k).collect(),
+            centre,
+            cost,
+        }
+    }
+
     fn from_rows(rows: Vec<Vec<(u32, f64)>>) -> Self {
         let mut offsets = Vec::with_capacity(rows.len() + 1);
         offsets.push(0);
@@ -273,21 +305,19 @@ pub fn assign(
     };
     let mut k = params.initial_arcs.clamp(1, m);
     let (arcs, solved) = loop {
-        let rows: Vec<Vec<(u32, f64)>> = (0..clients.len())
-            .into_par_iter()
-            .map(|c| match &source {
-                ArcSource::Nearest(index) => index
-                    .nearest(clients.position[c])
-                    .take(k)
-                    .map(|(s, _)| (s, problem.distance(c, s as usize)))
+        let arcs = match &source {
+            ArcSource::Nearest(index) => Arcs::nearest(&problem, index, k),
+            ArcSource::Matrix(matrix) => Arcs::from_rows(
+                (0..clients.len())
+                    .map(|c| {
+                        matrix
+                            .row(clients.first_demand[c] as usize)
+                            .filter(|(_, d)| d.is_finite())
+                            .collect()
+                    })
                     .collect(),
-                ArcSource::Matrix(matrix) => matrix
-                    .row(clients.first_demand[c] as usize)
-                    .filter(|(_, d)| d.is_finite())
-                    .collect(),
-            })
-            .collect();
-        let arcs = Arcs::from_rows(rows);
+            ),
+        };
         let solved = flow::solve(&flow::Network {
             supply: &clients.weight,
             offsets: &arcs.offsets,
@@ -309,7 +339,8 @@ pub fn assign(
         }
         k = (2 * k).min(m);
     };
-    let split_rows = expand(demand, &problem, &arcs, &solved);
+    let augmentations = solved.augmentations;
+    let split_rows = expand(demand, &problem, &arcs, solved);
     let (rows, lower_bound_cost) = if params.split {
         (split_rows, None)
     } else {
@@ -334,7 +365,7 @@ pub fn assign(
         cost.is_some(),
         clients.len(),
         k,
-        solved.augmentations,
+        augmentations,
     );
     Ok(Assignment { rows, report })
 }
@@ -386,10 +417,10 @@ fn expand(
     demand: &[DemandPoint],
     problem: &Problem,
     arcs: &Arcs,
-    solved: &flow::Flow,
+    solved: flow::Flow,
 ) -> Vec<AssignRow> {
     let clients = &problem.clients;
-    let mut flow = solved.flow.clone();
+    let mut flow = solved.flow;
     let mut unplaced = vec![0.0; clients.len()];
     for (b, &excess) in solved.excess.iter().enumerate() {
         if excess <= 0.0 {
