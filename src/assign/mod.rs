@@ -9,6 +9,7 @@
 //! bounds every centre's load to within a fraction of the mean from both sides.
 
 pub mod flow;
+pub mod rotate;
 
 use crate::access::DistanceUnit;
 use crate::error::{Error, Result};

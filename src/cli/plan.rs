@@ -3,7 +3,7 @@
 
 use super::progress::Bar;
 use siting::access::{AccessInput, AccessParams, measure};
-use siting::model::{AreaKind, PerKind};
+use siting::model::PerKind;
 use siting::plan::{Model, PlanParams, PlanReport, Problem, Radius, Settings};
 use siting::{Error, Result, io};
 use std::path::{Path, PathBuf};
@@ -66,19 +66,7 @@ pub struct Args {
 }
 
 fn parse_min_sites(text: &str) -> std::result::Result<PerKind<usize>, String> {
-    let mut quota = PerKind::default();
-    for part in text.split(',').filter(|p| !p.trim().is_empty()) {
-        let (kind, count) = part
-            .split_once('=')
-            .ok_or_else(|| format!("{part:?} is not KIND=COUNT (e.g. urban=50)"))?;
-        let kind: AreaKind = kind.trim().parse()?;
-        let count = count
-            .trim()
-            .parse::<usize>()
-            .map_err(|_| format!("{count:?} is not a whole number of sites"))?;
-        *quota.get_mut(kind) = count;
-    }
-    Ok(quota)
+    super::parse_per_kind(text, 0, "a whole number of sites")
 }
 
 /// Input files of a plan, after folder defaults and flag overrides.
