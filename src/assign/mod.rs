@@ -505,8 +505,9 @@ fn expand(
     rows
 }
 
-/// `--no-split`: every split point goes whole to its nearest centre with room (heaviest first),
-/// then single moves to a nearer centre with room repeat until none helps.
+/// `--no-split`: every split point goes whole to its nearest centre with room, or to a nearer full
+/// one after moving one of its points on (heaviest split points first); then single moves to a
+/// nearer centre with room repeat until none helps.
 fn round(
     demand: &[DemandPoint],
     problem: &Problem,
@@ -540,20 +541,69 @@ fn round(
             .total_cmp(&demand[a].weight)
             .then(a.cmp(&b))
     });
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); m];
+    for (i, &c) in choice.iter().enumerate() {
+        if parts[i] == 1
+            && let Some(c) = c
+        {
+            members[c].push(i);
+        }
+    }
     for i in split {
         let w = demand[i].weight;
-        let best = (0..m)
+        // (added cost, centre for i, the point ejected to make room there and where it goes).
+        let mut best: Option<(f64, usize, Option<(usize, usize)>)> = (0..m)
             .filter(|&s| distance(i, s).is_finite() && room(&load, s, w))
-            .min_by(|&a, &b| distance(i, a).total_cmp(&distance(i, b)).then(a.cmp(&b)));
-        let Some(s) = best else {
+            .map(|s| (distance(i, s), s))
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+            .map(|(d, s)| (d, s, None));
+        // Ejection: make room at a nearer full centre t by moving one point j from t to the
+        // nearest centre of j with room. Arcs are sorted by cost, so stop at the first t no nearer
+        // than the best found (a heuristic cut: j's move could be a saving).
+        for a in arcs.of(clients.of_demand[i] as usize) {
+            let (t, d_it) = (arcs.centre[a] as usize, arcs.cost[a]);
+            if best.is_some_and(|b| d_it >= b.0) {
+                break;
+            }
+            let need = load[t] + w - upper[t];
+            if need <= 0.0 {
+                continue;
+            }
+            for &j in &members[t] {
+                let wj = demand[j].weight;
+                if wj < need || load[t] + w - wj < lower[t] * (1.0 - 1e-12) {
+                    continue;
+                }
+                let to = arcs
+                    .of(clients.of_demand[j] as usize)
+                    .map(|b| (arcs.centre[b] as usize, arcs.cost[b]))
+                    .find(|&(u, _)| u != t && room(&load, u, wj));
+                if let Some((u, d_ju)) = to {
+                    let added = d_it + d_ju - distance(j, t);
+                    if best.is_none_or(|b| added < b.0) {
+                        best = Some((added, t, Some((j, u))));
+                    }
+                }
+            }
+        }
+        let Some((_, s, eject)) = best else {
             return Err(Error::Invalid(format!(
                 "--no-split: demand point {:?} (weight {w}) fits whole in no centre's remaining \
                  capacity; allow splitting or raise capacities",
                 demand[i].id
             )));
         };
+        if let Some((j, u)) = eject {
+            let wj = demand[j].weight;
+            load[s] -= wj;
+            load[u] += wj;
+            choice[j] = Some(u);
+            members[s].retain(|&x| x != j);
+            members[u].push(j);
+        }
         load[s] += w;
         choice[i] = Some(s);
+        members[s].push(i);
     }
     // Improvement: move a point to a nearer centre among its client's arcs when capacity allows.
     for _ in 0..20 {
