@@ -505,6 +505,10 @@ fn expand(
     rows
 }
 
+/// Where a split point goes whole: (added cost, its centre, and the point moved on from there to
+/// make room, with its new centre).
+type Placement = (f64, usize, Option<(usize, usize)>);
+
 /// `--no-split`: every split point goes whole to its nearest centre with room, or to a nearer full
 /// one after moving one of its points on (heaviest split points first); then single moves to a
 /// nearer centre with room repeat until none helps.
@@ -552,7 +556,7 @@ fn round(
     for i in split {
         let w = demand[i].weight;
         // (added cost, centre for i, the point ejected to make room there and where it goes).
-        let mut best: Option<(f64, usize, Option<(usize, usize)>)> = (0..m)
+        let mut best: Option<Placement> = (0..m)
             .filter(|&s| distance(i, s).is_finite() && room(&load, s, w))
             .map(|s| (distance(i, s), s))
             .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
