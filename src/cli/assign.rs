@@ -37,13 +37,18 @@ pub struct Args {
     out: PathBuf,
 }
 
+/// A weight for people: sums of fractional weights carry rounding noise below a millionth.
+fn weight(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
 /// One line a planner reads first.
 fn headline(a: &Assignment) -> String {
     let r = &a.report;
     let mut line = format!(
         "{} of {} weight assigned to {} centres; total cost {:.1}, mean distance {:.1}, max {:.1}",
-        r.assigned_weight,
-        r.total_weight,
+        weight(r.assigned_weight),
+        weight(r.total_weight),
         r.centres.len(),
         r.total_cost,
         r.mean_distance_m,
@@ -59,7 +64,7 @@ fn headline(a: &Assignment) -> String {
         ));
     }
     if r.unassigned_weight > 0.0 {
-        line.push_str(&format!("; {} unreachable", r.unassigned_weight));
+        line.push_str(&format!("; {} unreachable", weight(r.unassigned_weight)));
     }
     line
 }
