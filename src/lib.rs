@@ -13,6 +13,8 @@
 //! - [`access`]: how well a given set of centres serves the demand: nearest centre and distance,
 //!   coverage, distance quantiles and Gini per area kind and neighbourhood, 2SFCA scores,
 //!   caseloads ([`access::measure`]).
+//! - [`assign`]: capacitated caseload assignment of given centres, exact as a min-cost
+//!   transportation problem ([`assign::assign`], [`assign::flow`]).
 //! - [`generate`]: deterministic synthetic instances: the embedded demo, and provinces on real
 //!   2016 census counties.
 //! - [`report`]: text tables rendered to any `impl Write`.
@@ -21,6 +23,7 @@
 //! The `siting` binary is a thin command-line layer over these.
 
 pub mod access;
+pub mod assign;
 pub mod error;
 pub mod generate;
 pub mod io;

@@ -4,7 +4,7 @@
 use siting::access::{AccessInput, AccessParams, Measures, measure};
 use siting::model::{DemandPoint, Neighbourhood, PerKind, Site};
 use siting::plan::Radius;
-use siting::{Error, Result, io};
+use siting::{Result, io};
 use std::path::{Path, PathBuf};
 
 /// Flags of `siting access` (see `../shared/interface.md`).
@@ -114,12 +114,7 @@ pub fn headline(measures: &Measures) -> String {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    if let Some(threads) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build_global()
-            .map_err(|e| Error::Invalid(format!("--threads {threads}: {e}")))?;
-    }
+    super::set_threads(args.threads)?;
     let radius = Radius {
         default_m: args.radius,
         by_kind: PerKind([args.radius_urban, args.radius_rural, args.radius_informal]),

@@ -1,11 +1,13 @@
 //! Command-line arguments → checked settings → one module per subcommand.
 
 mod access;
+mod assign;
 mod compare;
 mod demo;
 mod generate;
 mod plan;
 mod progress;
+mod rotate;
 mod summary;
 
 use clap::{Parser, Subcommand};
@@ -31,6 +33,10 @@ enum Command {
     Compare(compare::Args),
     /// Measure how well a given set of centres serves each area kind and neighbourhood.
     Access(Box<access::Args>),
+    /// Assign every unit of demand to a centre within its capacity at the least total distance.
+    Assign(Box<assign::Args>),
+    /// Plan a monthly rotation of a roaming service desk over the neighbourhoods.
+    Rotate(Box<rotate::Args>),
     /// Write a deterministic synthetic instance folder (demand.csv, candidates.csv, neighbourhoods.geojson).
     Generate(generate::Args),
 }
@@ -45,6 +51,8 @@ pub fn main() -> ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Access(args) => access::run(*args),
         Command::Compare(args) => compare::run(args),
+        Command::Assign(args) => assign::run(*args),
+        Command::Rotate(args) => rotate::run(*args),
         Command::Generate(args) => generate::run(args),
     };
     match result {
@@ -67,6 +75,37 @@ fn report_error(err: &siting::Error) -> ExitCode {
         cause = c.source();
     }
     ExitCode::from(if err.is_input_error() { 2 } else { 1 })
+}
+
+/// Sets the size of rayon's global pool (`--threads`); results never depend on it.
+fn set_threads(threads: Option<usize>) -> siting::Result<()> {
+    if let Some(threads) = threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .map_err(|e| siting::Error::Invalid(format!("--threads {threads}: {e}")))?;
+    }
+    Ok(())
+}
+
+/// Parses `KIND=VALUE,...` (e.g. `urban=50,rural=31`); kinds not named keep `default`.
+fn parse_per_kind<T: std::str::FromStr + Copy>(
+    text: &str,
+    default: T,
+    what: &str,
+) -> std::result::Result<siting::model::PerKind<T>, String> {
+    let mut values = siting::model::PerKind([default; 3]);
+    for part in text.split(',').filter(|p| !p.trim().is_empty()) {
+        let (kind, value) = part
+            .split_once('=')
+            .ok_or_else(|| format!("{part:?} is not KIND=VALUE (e.g. urban=50)"))?;
+        let kind: siting::model::AreaKind = kind.trim().parse()?;
+        *values.get_mut(kind) = value
+            .trim()
+            .parse::<T>()
+            .map_err(|_| format!("{value:?} is not {what}"))?;
+    }
+    Ok(values)
 }
 
 /// Prints the loaders' warnings on stderr.

@@ -4,7 +4,7 @@
 use super::progress::Bar;
 use siting::access::{Access, AccessInput, AccessParams, measure};
 use siting::io::PlanOptions;
-use siting::model::{AreaKind, PerKind};
+use siting::model::PerKind;
 use siting::plan::{Model, PlanParams, PlanReport, Problem, Radius, Settings};
 use siting::{Error, Result, io};
 use std::path::{Path, PathBuf};
@@ -123,19 +123,7 @@ fn folder_inputs(dir: &Path) -> PlanOptions {
 }
 
 fn parse_min_sites(text: &str) -> std::result::Result<PerKind<usize>, String> {
-    let mut quota = PerKind::default();
-    for part in text.split(',').filter(|p| !p.trim().is_empty()) {
-        let (kind, count) = part
-            .split_once('=')
-            .ok_or_else(|| format!("{part:?} is not KIND=COUNT (e.g. urban=50)"))?;
-        let kind: AreaKind = kind.trim().parse()?;
-        let count = count
-            .trim()
-            .parse::<usize>()
-            .map_err(|_| format!("{count:?} is not a whole number of sites"))?;
-        *quota.get_mut(kind) = count;
-    }
-    Ok(quota)
+    super::parse_per_kind(text, 0, "a whole number of sites")
 }
 
 /// Input files of a plan, after folder or scenario defaults and flag overrides.
@@ -303,12 +291,7 @@ pub fn headline(report: &PlanReport) -> String {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    if let Some(threads) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build_global()
-            .map_err(|e| Error::Invalid(format!("--threads {threads}: {e}")))?;
-    }
+    super::set_threads(args.threads)?;
     let (inputs, request) = settle(args.options()?)?;
     let planned = plan(&inputs, &request, &args.out)?;
     super::print(&format!(

@@ -18,8 +18,9 @@ use std::path::{Path, PathBuf};
 pub use self::csv::{read_cost_csv, write_candidates_csv, write_demand_csv};
 pub use self::geojson::{Area, read_areas, write_neighbourhoods};
 pub use self::output::{
-    CENTRE_COLUMNS, NEIGHBOURHOOD_COLUMNS, figure_properties, write_assignment, write_centre_table,
-    write_centres, write_json, write_neighbourhood_table,
+    CENTRE_COLUMNS, LOAD_COLUMNS, NEIGHBOURHOOD_COLUMNS, ROTATION_COLUMNS, figure_properties,
+    write_assignment, write_centre_table, write_centres, write_json, write_load_table,
+    write_neighbourhood_table, write_rotation_csv, write_rotation_geojson, write_split_assignment,
 };
 pub use self::scenario::{PlanOptions, Scenario, Variant, read_scenario};
 

@@ -1,7 +1,9 @@
 //! Writers for the result files: JSON documents, the assignment table, the open centres.
 
 use crate::access::{CentreAccess, Figures, Nearest, NeighbourhoodAccess};
-use crate::model::{AreaKind, DemandPoint, Site};
+use crate::assign::rotate::Visit;
+use crate::assign::{AssignRow, CentreLoad};
+use crate::model::{AreaKind, DemandPoint, Neighbourhood, Site};
 use geojson::{Feature, FeatureCollection, GeometryValue, JsonObject};
 use serde::Serialize;
 use std::io::Write;
@@ -33,6 +35,129 @@ pub fn write_assignment(
         }
     }
     w.flush()
+}
+
+/// `assignment.csv` of `siting assign`: `demand_id,centre_id,weight,distance_m`, one row per
+/// (part of a) demand point, in the rows' order; centre and distance empty for unassigned weight.
+pub fn write_split_assignment(
+    out: impl Write,
+    demand: &[DemandPoint],
+    sites: &[Site],
+    rows: &[AssignRow],
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["demand_id", "centre_id", "weight", "distance_m"])?;
+    for r in rows {
+        let id = demand[r.demand].id.as_str();
+        let weight = r.weight.to_string();
+        match r.centre {
+            Some(s) => w.write_record([
+                id,
+                sites[s].id.as_str(),
+                &weight,
+                &format!("{:.3}", r.distance_m),
+            ])?,
+            None => w.write_record([id, "", &weight, ""])?,
+        }
+    }
+    w.flush()
+}
+
+/// The columns of `loads.csv`, in order: the fields of [`CentreLoad`].
+pub const LOAD_COLUMNS: [&str; 8] = [
+    "id",
+    "capacity",
+    "min_load",
+    "load",
+    "points",
+    "utilisation",
+    "mean_distance_m",
+    "max_distance_m",
+];
+
+/// `loads.csv` of `siting assign`: one row per centre, in input order.
+pub fn write_load_table(out: impl Write, rows: &[CentreLoad]) -> std::io::Result<()> {
+    write_table(out, &LOAD_COLUMNS, rows)
+}
+
+/// The columns of `rotation.csv` (and properties of `rotation.geojson`), in order.
+pub const ROTATION_COLUMNS: [&str; 9] = [
+    "month",
+    "neighbourhood_id",
+    "name",
+    "kind",
+    "stop_demand_id",
+    "stop_lon",
+    "stop_lat",
+    "new_weight",
+    "cumulative_weight",
+];
+
+/// One month's values, in the order of [`ROTATION_COLUMNS`].
+fn visit_values(
+    visit: &Visit,
+    demand: &[DemandPoint],
+    neighbourhoods: &[Neighbourhood],
+) -> [serde_json::Value; 9] {
+    let hood = &neighbourhoods[visit.neighbourhood];
+    let stop = &demand[visit.stop];
+    [
+        visit.month.into(),
+        hood.id.clone().into(),
+        hood.name.clone().into(),
+        hood.kind.as_str().into(),
+        stop.id.clone().into(),
+        stop.position.x().into(),
+        stop.position.y().into(),
+        visit.new_weight.into(),
+        visit.cumulative_weight.into(),
+    ]
+}
+
+/// `rotation.csv`: one row per month of the roaming desk.
+pub fn write_rotation_csv(
+    out: impl Write,
+    visits: &[Visit],
+    demand: &[DemandPoint],
+    neighbourhoods: &[Neighbourhood],
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(ROTATION_COLUMNS)?;
+    for v in visits {
+        w.write_record(
+            visit_values(v, demand, neighbourhoods)
+                .iter()
+                .map(|value| match value {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                }),
+        )?;
+    }
+    w.flush()
+}
+
+/// `rotation.geojson`: each month's stop as a Point with the properties of `rotation.csv`.
+pub fn write_rotation_geojson(
+    out: impl Write,
+    visits: &[Visit],
+    demand: &[DemandPoint],
+    neighbourhoods: &[Neighbourhood],
+) -> std::io::Result<()> {
+    let features = visits.iter().map(|v| Feature {
+        geometry: Some(geojson::Geometry::new(GeometryValue::from(
+            &demand[v.stop].position,
+        ))),
+        properties: Some(
+            ROTATION_COLUMNS
+                .iter()
+                .map(|c| c.to_string())
+                .zip(visit_values(v, demand, neighbourhoods))
+                .collect(),
+        ),
+        ..Feature::default()
+    });
+    serde_json::to_writer(out, &FeatureCollection::from_iter(features))
+        .map_err(std::io::Error::other)
 }
 
 /// `centres.geojson`: each open site as a Point with its id, whether it is an existing centre,
@@ -206,6 +331,20 @@ mod tests {
         assert_eq!(
             keys(serde_json::to_value(&centre).unwrap()),
             sorted(&CENTRE_COLUMNS)
+        );
+        let load = CentreLoad {
+            id: "c".into(),
+            capacity: None,
+            min_load: None,
+            load: 0.0,
+            points: 0,
+            utilisation: None,
+            mean_distance_m: 0.0,
+            max_distance_m: 0.0,
+        };
+        assert_eq!(
+            keys(serde_json::to_value(&load).unwrap()),
+            sorted(&LOAD_COLUMNS)
         );
     }
 }

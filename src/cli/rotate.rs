@@ -1,0 +1,64 @@
+//! `siting rotate`: a monthly rotation of a roaming service desk over the neighbourhoods, written
+//! as rotation.csv and rotation.geojson.
+
+use siting::assign::rotate::{RotateParams, rotate};
+use siting::model::PerKind;
+use siting::{Result, io};
+use std::path::PathBuf;
+
+/// Flags of `siting rotate` (see `../shared/interface.md`).
+#[derive(clap::Args)]
+pub struct Args {
+    /// Demand points (CSV id,lon,lat,weight[,group] or GeoJSON Points).
+    #[arg(long)]
+    demand: PathBuf,
+    /// Neighbourhood polygons (GeoJSON with id, name, kind): the places the desk can visit.
+    #[arg(long)]
+    neighbourhoods: PathBuf,
+    /// The open centres, in the candidates format; their radius decides who is already covered.
+    #[arg(long)]
+    centres: PathBuf,
+    /// Months to plan.
+    #[arg(long, default_value_t = 12)]
+    months: usize,
+    /// Priority multiplier per kind of the visited neighbourhood, e.g. informal=2 (others 1).
+    #[arg(long, value_parser = parse_priority)]
+    priority: Option<PerKind<f64>>,
+    /// Radius in metres of a centre's coverage and of the desk's reach from its stop.
+    #[arg(long, default_value_t = 5000.0)]
+    radius: f64,
+    /// Output folder.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+fn parse_priority(text: &str) -> std::result::Result<PerKind<f64>, String> {
+    super::parse_per_kind(text, 1.0, "a number")
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let mut params = RotateParams::new(args.months, args.radius);
+    if let Some(p) = args.priority {
+        params = params.priority(p);
+    }
+    params.check()?;
+    let demand = io::read_demand(&args.demand)?;
+    let hoods = io::read_neighbourhoods(&args.neighbourhoods)?;
+    super::warn_all(&hoods.warnings);
+    let hoods = hoods.value;
+    let centres = io::read_sites(&args.centres)?;
+    let visits = rotate(&demand, &hoods, &centres, &params)?;
+    super::create_dir(&args.out)?;
+    super::write_with(&args.out.join("rotation.csv"), |w| {
+        io::write_rotation_csv(w, &visits, &demand, &hoods)
+    })?;
+    super::write_with(&args.out.join("rotation.geojson"), |w| {
+        io::write_rotation_geojson(w, &visits, &demand, &hoods)
+    })?;
+    let reached = visits.last().map_or(0.0, |v| v.cumulative_weight);
+    super::print(&format!(
+        "{} months planned; {reached} uncovered weight reached\nWrote {}\n",
+        visits.len(),
+        args.out.display()
+    ))
+}
