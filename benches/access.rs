@@ -6,6 +6,8 @@
 // Fixed synthetic inputs: a failure here is a broken bench, not a user error.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
@@ -23,53 +25,24 @@ use std::time::Duration;
 const CENTRES: usize = 100;
 const SIZES: [usize; 2] = [100_000, 1_500_000];
 
-/// The Isfahan box of the plan benches.
-const WEST: f64 = 49.6;
-const EAST: f64 = 55.5;
-const SOUTH: f64 = 30.7;
-const NORTH: f64 = 34.5;
-
-/// `n` households clustered around `n / 200` settlements; `CENTRES` centres, 70% of them near
-/// settlements; a 30 × 30 grid of neighbourhoods over the box, kinds in turn.
+/// The shared clustered instance (seed 5) with `CENTRES` centres of capacity 200 to 2,000, and a
+/// 30 × 30 grid of neighbourhoods over the region, kinds in turn.
 fn instance(n: usize) -> (Vec<DemandPoint>, Vec<Site>, Vec<Neighbourhood>) {
-    let mut rng = ChaCha8Rng::seed_from_u64(5);
-    let towns: Vec<Point<f64>> = (0..(n / 200).max(5))
-        .map(|_| Point::new(rng.random_range(WEST..EAST), rng.random_range(SOUTH..NORTH)))
-        .collect();
-    let near = |rng: &mut ChaCha8Rng| {
-        let t = towns[rng.random_range(0..towns.len())];
-        Point::new(
-            t.x() + rng.random_range(-0.05..0.05),
-            t.y() + rng.random_range(-0.05..0.05),
-        )
-    };
-    let demand = (0..n)
-        .map(|i| DemandPoint {
-            id: i.to_string(),
-            position: near(&mut rng),
-            weight: f64::from(rng.random_range(1..6u32)),
-            group: None,
-        })
-        .collect();
-    let sites = (0..CENTRES)
-        .map(|j| Site {
-            id: j.to_string(),
-            position: if j % 10 < 7 {
-                near(&mut rng)
-            } else {
-                Point::new(rng.random_range(WEST..EAST), rng.random_range(SOUTH..NORTH))
-            },
-            capacity: Some(f64::from(rng.random_range(200..2_000u32))),
-            fixed: false,
-        })
-        .collect();
+    let (demand, mut sites) = common::clustered(n, CENTRES, 5);
+    let mut rng = ChaCha8Rng::seed_from_u64(6);
+    for site in &mut sites {
+        site.capacity = Some(f64::from(rng.random_range(200..2_000u32)));
+    }
     let cells = 30;
-    let (dx, dy) = ((EAST - WEST) / cells as f64, (NORTH - SOUTH) / cells as f64);
+    let (dx, dy) = (
+        (common::LON.end - common::LON.start) / cells as f64,
+        (common::LAT.end - common::LAT.start) / cells as f64,
+    );
     let hoods = (0..cells * cells)
         .map(|c| {
             let (x0, y0) = (
-                WEST + (c % cells) as f64 * dx,
-                SOUTH + (c / cells) as f64 * dy,
+                common::LON.start + (c % cells) as f64 * dx,
+                common::LAT.start + (c / cells) as f64 * dy,
             );
             Neighbourhood {
                 id: format!("n{c}"),

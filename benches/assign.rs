@@ -5,10 +5,9 @@
 // Fixed synthetic inputs: a failure here is a broken bench, not a user error.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use geo::Point;
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use siting::assign::{AssignParams, assign};
 use siting::model::{DemandPoint, Site, total_weight};
 use std::hint::black_box;
@@ -17,47 +16,13 @@ use std::time::Duration;
 const CENTRES: usize = 97;
 const SIZES: [usize; 1] = [100_000];
 
-/// The Isfahan box of the other benches.
-const WEST: f64 = 49.6;
-const EAST: f64 = 55.5;
-const SOUTH: f64 = 30.7;
-const NORTH: f64 = 34.5;
-
-/// `n` households around `n / 200` settlements; 97 centres, 70% near settlements, each with room
-/// for 1.1 × the mean load.
+/// The shared clustered instance (seed 5) with 97 centres, each with room for 1.1 × the mean load.
 fn instance(n: usize) -> (Vec<DemandPoint>, Vec<Site>) {
-    let mut rng = ChaCha8Rng::seed_from_u64(5);
-    let towns: Vec<Point<f64>> = (0..(n / 200).max(5))
-        .map(|_| Point::new(rng.random_range(WEST..EAST), rng.random_range(SOUTH..NORTH)))
-        .collect();
-    let near = |rng: &mut ChaCha8Rng| {
-        let t = towns[rng.random_range(0..towns.len())];
-        Point::new(
-            t.x() + rng.random_range(-0.05..0.05),
-            t.y() + rng.random_range(-0.05..0.05),
-        )
-    };
-    let demand: Vec<DemandPoint> = (0..n)
-        .map(|i| DemandPoint {
-            id: i.to_string(),
-            position: near(&mut rng),
-            weight: f64::from(rng.random_range(1..6u32)),
-            group: None,
-        })
-        .collect();
-    let capacity = 1.1 * total_weight(&demand) / CENTRES as f64;
-    let sites = (0..CENTRES)
-        .map(|j| Site {
-            id: j.to_string(),
-            position: if j % 10 < 7 {
-                near(&mut rng)
-            } else {
-                Point::new(rng.random_range(WEST..EAST), rng.random_range(SOUTH..NORTH))
-            },
-            capacity: Some(capacity.round()),
-            fixed: false,
-        })
-        .collect();
+    let (demand, mut sites) = common::clustered(n, CENTRES, 5);
+    let capacity = (1.1 * total_weight(&demand) / CENTRES as f64).round();
+    for site in &mut sites {
+        site.capacity = Some(capacity);
+    }
     (demand, sites)
 }
 
