@@ -223,3 +223,33 @@ fn impossible_quotas_and_p_are_explained() {
     let stderr = plan_rejects(&[&line(), "--model", "mclp", "--radius", "3000"]);
     assert!(stderr.contains("mclp needs --p"), "{stderr}");
 }
+
+/// `plan-cost` with P and Q both open and room for 4 each (tests/data/README.md): X goes to P (1),
+/// Y to Q (1), and Z's 5 split 3 to P (3 × 4) and 2 to Q (2 × 5): 24 in all.
+#[test]
+fn capacity_reports_the_plans_capacitated_outcome() {
+    let folder = fixture("plan-cost").display().to_string();
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_siting"))
+        .args([
+            "plan",
+            &folder,
+            "--model",
+            "pmedian",
+            "--p",
+            "2",
+            "--capacity",
+            "4",
+            "--out",
+        ])
+        .arg(out.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = std::fs::read_to_string(out.path().join("capacitated/assign.json")).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(report["total_cost"], 24.0);
+    assert_eq!(report["unassigned_weight"], 0.0);
+    let stderr = plan_rejects(&[&folder, "--model", "pmedian", "--p", "2", "--capacity", "3"]);
+    assert!(stderr.contains("1 short"), "{stderr}");
+}

@@ -43,7 +43,7 @@ fn weight(x: f64) -> f64 {
 }
 
 /// One line a planner reads first.
-fn headline(a: &Assignment) -> String {
+pub fn headline(a: &Assignment) -> String {
     let r = &a.report;
     let mut line = format!(
         "{} of {} weight assigned to {} centres; total cost {:.1}, mean distance {:.1}, max {:.1}",
@@ -69,6 +69,25 @@ fn headline(a: &Assignment) -> String {
     line
 }
 
+/// Writes `assignment.csv`, `loads.csv` and `assign.json` into `out` (created if need be).
+pub fn write_outputs(
+    out: &std::path::Path,
+    demand: &[siting::model::DemandPoint],
+    sites: &[siting::model::Site],
+    result: &Assignment,
+) -> Result<()> {
+    super::create_dir(out)?;
+    super::write_with(&out.join("assignment.csv"), |w| {
+        io::write_split_assignment(w, demand, sites, &result.rows)
+    })?;
+    super::write_with(&out.join("loads.csv"), |w| {
+        io::write_load_table(w, &result.report.centres)
+    })?;
+    super::write_with(&out.join("assign.json"), |w| {
+        io::write_json(w, &result.report)
+    })
+}
+
 pub fn run(args: Args) -> Result<()> {
     super::set_threads(args.threads)?;
     let mut params = AssignParams::new();
@@ -90,16 +109,7 @@ pub fn run(args: Args) -> Result<()> {
         .map(|path| io::read_cost(path, &demand, &sites))
         .transpose()?;
     let result = assign(&demand, &sites, cost.as_ref(), &params)?;
-    super::create_dir(&args.out)?;
-    super::write_with(&args.out.join("assignment.csv"), |w| {
-        io::write_split_assignment(w, &demand, &sites, &result.rows)
-    })?;
-    super::write_with(&args.out.join("loads.csv"), |w| {
-        io::write_load_table(w, &result.report.centres)
-    })?;
-    super::write_with(&args.out.join("assign.json"), |w| {
-        io::write_json(w, &result.report)
-    })?;
+    write_outputs(&args.out, &demand, &sites, &result)?;
     super::print(&format!(
         "{}\nWrote {}\n",
         headline(&result),

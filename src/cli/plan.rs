@@ -3,8 +3,9 @@
 
 use super::progress::Bar;
 use siting::access::{Access, AccessInput, AccessParams, measure};
+use siting::assign::{AssignParams, Assignment, assign};
 use siting::io::PlanOptions;
-use siting::model::PerKind;
+use siting::model::{CostMatrix, DemandPoint, PerKind, Site};
 use siting::plan::{Model, PlanParams, PlanReport, Problem, Radius, Settings};
 use siting::{Error, Result, io};
 use std::path::{Path, PathBuf};
@@ -56,6 +57,10 @@ pub struct Args {
     /// Seed for the randomised restarts [default: 1].
     #[arg(long)]
     seed: Option<u64>,
+    /// Also assign every unit of demand to the open centres, each holding at most this much
+    /// weight, at the least total distance; written to OUT/capacitated/.
+    #[arg(long)]
+    capacity: Option<f64>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
@@ -141,6 +146,8 @@ pub struct Request {
     pub quota: PerKind<usize>,
     pub seed: u64,
     pub time_limit: Option<Duration>,
+    /// Also assign the demand to the open centres with this capacity each (`--capacity`).
+    pub capacity: Option<f64>,
 }
 
 /// Checks that merged options name the inputs and a model, and turns them into a run's settings.
@@ -186,6 +193,7 @@ pub fn settle(options: PlanOptions) -> Result<(Inputs, Request)> {
         quota: options.min_sites.unwrap_or_default(),
         seed: options.seed.unwrap_or(1),
         time_limit,
+        capacity: None,
     };
     Ok((inputs, request))
 }
@@ -196,6 +204,8 @@ pub struct Planned {
     pub report: PlanReport,
     /// What access.json holds.
     pub access: Access,
+    /// The capacitated assignment to the open centres, when a capacity was given.
+    pub capacitated: Option<Assignment>,
 }
 
 /// Loads the inputs, solves, and writes plan.json, centres.geojson and the access outputs
@@ -265,10 +275,57 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
             &measures.nearest,
         )
     })?;
+    let capacitated = request
+        .capacity
+        .map(|capacity| {
+            let result = assign_open(&demand, &sites, open, cost.as_ref(), capacity)?;
+            let open_sites: Vec<Site> = open.iter().map(|&s| sites[s].clone()).collect();
+            super::assign::write_outputs(&out.join("capacitated"), &demand, &open_sites, &result)?;
+            Ok::<_, Error>(result)
+        })
+        .transpose()?;
     Ok(Planned {
         report,
         access: measures.access,
+        capacitated,
     })
+}
+
+/// The plan's capacitated outcome: every unit of demand assigned to the `open` centres, each
+/// holding at most `capacity`, at the least total distance (exact; `siting::assign`). A cost
+/// matrix is narrowed to the open centres, renumbered in opening order.
+fn assign_open(
+    demand: &[DemandPoint],
+    sites: &[Site],
+    open: &[usize],
+    cost: Option<&CostMatrix>,
+    capacity: f64,
+) -> Result<Assignment> {
+    let open_sites: Vec<Site> = open.iter().map(|&s| sites[s].clone()).collect();
+    let narrowed = cost
+        .map(|matrix| {
+            let mut renumber = vec![None; sites.len()];
+            for (k, &s) in open.iter().enumerate() {
+                renumber[s] = Some(k as u32);
+            }
+            let triples = (0..demand.len())
+                .flat_map(|d| {
+                    let renumber = &renumber;
+                    matrix
+                        .row(d)
+                        .filter_map(move |(s, c)| renumber[s as usize].map(|k| (d as u32, k, c)))
+                })
+                .collect();
+            CostMatrix::from_triples(demand.len(), triples)
+                .map_err(|_| Error::Invalid("the cost matrix lists a pair twice".into()))
+        })
+        .transpose()?;
+    assign(
+        demand,
+        &open_sites,
+        narrowed.as_ref(),
+        &AssignParams::new().capacity(capacity),
+    )
 }
 
 /// One line a planner reads first.
@@ -292,10 +349,16 @@ pub fn headline(report: &PlanReport) -> String {
 
 pub fn run(args: Args) -> Result<()> {
     super::set_threads(args.threads)?;
-    let (inputs, request) = settle(args.options()?)?;
+    let (inputs, mut request) = settle(args.options()?)?;
+    request.capacity = args.capacity;
     let planned = plan(&inputs, &request, &args.out)?;
+    let capacitated = planned
+        .capacitated
+        .as_ref()
+        .map(|a| format!("capacitated: {}\n", super::assign::headline(a)))
+        .unwrap_or_default();
     super::print(&format!(
-        "{}\nWrote {}\n",
+        "{}\n{capacitated}Wrote {}\n",
         headline(&planned.report),
         args.out.display()
     ))
