@@ -173,6 +173,74 @@ pub fn assert_best(
     }
 }
 
+/// Checks a distance-based solver (`solve(problem, seed)`) against the oracle on four families
+/// of 20 random instances each: plain (p = 2 to 4), with fixed sites, with quotas, and on a sparse
+/// cost matrix. Returns how many plain instances the solver proved optimal (bound = objective).
+pub fn check_random_families(model: Model, solve: impl Fn(&Problem, u64) -> Solution) -> usize {
+    let mut proven = 0;
+    let mut with_quotas = 0;
+    let hoods = strips();
+    for seed in 0..20 {
+        let (demand, sites) = random(seed, 30, 10, 0);
+        let p = 2 + seed as usize % 3;
+        let problem =
+            Problem::new(&demand, &sites, None, None, Some(p), PerKind::default()).expect("valid");
+        let solution = solve(&problem, seed);
+        assert_optimal(&problem, model, &solution, &format!("plain seed {seed}"));
+        proven += usize::from(solution.bound == solution.objective);
+
+        let (demand, sites) = random(100 + seed, 30, 10, 1 + seed as usize % 2);
+        let problem =
+            Problem::new(&demand, &sites, None, None, Some(3), PerKind::default()).expect("valid");
+        let solution = solve(&problem, seed);
+        assert_optimal(&problem, model, &solution, &format!("fixed seed {seed}"));
+
+        // A random draw may lack enough sites of a kind for its quota: skipped, and counted.
+        let (demand, sites) = random(200 + seed, 30, 10, seed as usize % 2);
+        if let Ok(problem) =
+            Problem::new(&demand, &sites, Some(&hoods), None, Some(4), quotas(seed))
+        {
+            let solution = solve(&problem, seed);
+            assert_optimal(&problem, model, &solution, &format!("quota seed {seed}"));
+            with_quotas += 1;
+        }
+
+        let (demand, sites) = random(300 + seed, 30, 10, seed as usize % 2);
+        let cost = road_costs(seed, &demand, &sites, 0.3);
+        let problem = Problem::new(
+            &demand,
+            &sites,
+            None,
+            Some(&cost),
+            Some(3),
+            PerKind::default(),
+        )
+        .expect("valid");
+        let solution = solve(&problem, seed);
+        assert_optimal(&problem, model, &solution, &format!("cost seed {seed}"));
+    }
+    assert!(
+        with_quotas >= 12,
+        "only {with_quotas} quota instances were valid"
+    );
+    proven
+}
+
+/// The same plan from the default thread pool and from one thread, on a larger instance.
+pub fn check_thread_independent(solve: impl Fn(&Problem, u64) -> Solution + Sync) {
+    let (demand, sites) = random(7, 200, 40, 0);
+    let problem =
+        Problem::new(&demand, &sites, None, None, Some(6), PerKind::default()).expect("valid");
+    let first = solve(&problem, 3);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a pool");
+    let second = pool.install(|| solve(&problem, 3));
+    assert_eq!(first, second);
+    assert!(first.bound <= first.objective);
+}
+
 /// Demand and sites on a line, with a cost matrix giving |x − y| so that answers can be worked
 /// by hand: demand at 0, 1, 2, 10, 11, 12 (weight 1) and at 100 (weight 0, to be ignored),
 /// sites at 1, 6, 11 and 100.
