@@ -2,7 +2,7 @@
 //! access.json, the per-neighbourhood and per-centre tables and the assignment.
 
 use siting::access::{AccessInput, AccessParams, Measures, measure};
-use siting::model::{DemandPoint, Neighbourhood, PerKind, Site};
+use siting::model::{DemandPoint, Neighbourhood, Site};
 use siting::plan::Radius;
 use siting::{Result, io};
 use std::path::{Path, PathBuf};
@@ -21,18 +21,8 @@ pub struct Args {
     /// neighbourhood and per-kind radii.
     #[arg(long)]
     neighbourhoods: Option<PathBuf>,
-    /// Service radius in metres (or cost units); applies wherever no per-kind radius does.
-    #[arg(long)]
-    radius: Option<f64>,
-    /// Service radius for demand in urban neighbourhoods.
-    #[arg(long)]
-    radius_urban: Option<f64>,
-    /// Service radius for demand in rural neighbourhoods.
-    #[arg(long)]
-    radius_rural: Option<f64>,
-    /// Service radius for demand in informal settlements.
-    #[arg(long)]
-    radius_informal: Option<f64>,
+    #[command(flatten)]
+    radii: super::RadiusArgs,
     /// Width σ of the Gaussian decay of the enhanced 2SFCA, exp(-d²/2σ²); default: half the
     /// radius that applies to each demand point.
     #[arg(long)]
@@ -116,8 +106,8 @@ pub fn headline(measures: &Measures) -> String {
 pub fn run(args: Args) -> Result<()> {
     super::set_threads(args.threads)?;
     let radius = Radius {
-        default_m: args.radius,
-        by_kind: PerKind([args.radius_urban, args.radius_rural, args.radius_informal]),
+        default_m: args.radii.radius,
+        by_kind: args.radii.by_kind(),
     };
     radius.check_kinds_known(args.neighbourhoods.is_some())?;
     let mut params = AccessParams::new(radius);

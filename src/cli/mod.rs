@@ -180,3 +180,27 @@ fn load(
         cost,
     })
 }
+
+/// The service-radius flags, shared by `plan` and `access`.
+#[derive(clap::Args)]
+struct RadiusArgs {
+    /// Service radius in metres (or cost units); applies wherever no per-kind radius does.
+    #[arg(long)]
+    radius: Option<f64>,
+    /// Service radius for demand in urban neighbourhoods.
+    #[arg(long)]
+    radius_urban: Option<f64>,
+    /// Service radius for demand in rural neighbourhoods.
+    #[arg(long)]
+    radius_rural: Option<f64>,
+    /// Service radius for demand in informal settlements.
+    #[arg(long)]
+    radius_informal: Option<f64>,
+}
+
+impl RadiusArgs {
+    /// The per-kind radii, in `AreaKind` order.
+    fn by_kind(&self) -> siting::model::PerKind<Option<f64>> {
+        siting::model::PerKind([self.radius_urban, self.radius_rural, self.radius_informal])
+    }
+}

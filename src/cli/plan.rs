@@ -24,18 +24,8 @@ pub struct Args {
     /// Centres to open, existing (fixed) ones included (mclp, pmedian, pcenter).
     #[arg(long)]
     p: Option<usize>,
-    /// Service radius in metres (or cost units); applies wherever no per-kind radius does.
-    #[arg(long)]
-    radius: Option<f64>,
-    /// Service radius for demand in urban neighbourhoods.
-    #[arg(long)]
-    radius_urban: Option<f64>,
-    /// Service radius for demand in rural neighbourhoods.
-    #[arg(long)]
-    radius_rural: Option<f64>,
-    /// Service radius for demand in informal settlements.
-    #[arg(long)]
-    radius_informal: Option<f64>,
+    #[command(flatten)]
+    radii: super::RadiusArgs,
     /// lscp: cover at least this share (0..1) of the total weight instead of all coverable demand.
     #[arg(long)]
     target_coverage: Option<f64>,
@@ -82,8 +72,8 @@ impl Args {
             cost: self.cost.clone(),
             model: self.model,
             p: self.p,
-            radius: self.radius,
-            radius_by_kind: PerKind([self.radius_urban, self.radius_rural, self.radius_informal]),
+            radius: self.radii.radius,
+            radius_by_kind: self.radii.by_kind(),
             target_coverage: self.target_coverage,
             min_sites: self.min_sites,
             seed: self.seed,
