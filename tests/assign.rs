@@ -129,3 +129,39 @@ fn a_centre_without_capacity_is_named() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("\"A\" has no capacity"), "{stderr}");
 }
+
+/// The split optimum's access figures with a radius of 3u (3,335.85 m): d1's 2 at A (0), d2's
+/// unit at A (2u) and d4 at B (1u) are covered, d2's unit at B (8u) and d3 at B (6u) are not:
+/// 4 of 7. Mean 23u / 7; farthest part 8u.
+#[test]
+fn access_figures_measure_the_assignment_itself() {
+    let out = tempfile::tempdir().unwrap();
+    let output = siting_assign(
+        &["--centres", &fixture("centres.csv"), "--radius", "3335.86"],
+        out.path(),
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let text = std::fs::read_to_string(out.path().join("access.json")).unwrap();
+    let access: Value = serde_json::from_str(&text).unwrap();
+    close(&access["total_weight"], 7.0);
+    close(&access["covered_weight"], 4.0);
+    close(&access["mean_distance_m"], 23.0 * U / 7.0);
+    close(&access["max_distance_m"], 8.0 * U);
+}
+
+#[test]
+fn per_kind_radii_need_neighbourhoods() {
+    let out = tempfile::tempdir().unwrap();
+    let output = siting_assign(
+        &[
+            "--centres",
+            &fixture("centres.csv"),
+            "--radius-rural",
+            "5000",
+        ],
+        out.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("need --neighbourhoods"), "{stderr}");
+}

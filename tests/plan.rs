@@ -250,6 +250,48 @@ fn capacity_reports_the_plans_capacitated_outcome() {
     let report: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(report["total_cost"], 24.0);
     assert_eq!(report["unassigned_weight"], 0.0);
+    // Its access figures: 7 of weight at 24 in all, so a mean of 24/7; the farthest part is Z's 5.
+    let text = std::fs::read_to_string(out.path().join("capacitated/access.json")).unwrap();
+    let access: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(access["total_weight"], 7.0);
+    assert!((access["mean_distance_m"].as_f64().unwrap() - 24.0 / 7.0).abs() < 1e-12);
+    assert_eq!(access["max_distance_m"], 5.0);
     let stderr = plan_rejects(&[&folder, "--model", "pmedian", "--p", "2", "--capacity", "3"]);
     assert!(stderr.contains("1 short"), "{stderr}");
+}
+
+/// Capacities can only move demand away from its nearest centre: the capacitated assignment covers
+/// no more weight, overall and in every kind, and its mean distance is no shorter.
+#[test]
+fn capacities_never_improve_on_nearest_centre_access() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo");
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_siting"))
+        .args([
+            "plan",
+            demo.to_str().unwrap(),
+            "--model",
+            "mclp",
+            "--p",
+            "12",
+            "--radius",
+            "3000",
+        ])
+        .args(["--radius-urban", "1500", "--capacity", "2000", "--out"])
+        .arg(out.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(out.path().join(name)).unwrap()).unwrap()
+    };
+    let (nearest, capacitated) = (read("access.json"), read("capacitated/access.json"));
+    let f = |v: &serde_json::Value| v.as_f64().unwrap();
+    assert_eq!(f(&nearest["total_weight"]), f(&capacitated["total_weight"]));
+    assert!(f(&capacitated["covered_weight"]) <= f(&nearest["covered_weight"]));
+    assert!(f(&capacitated["mean_distance_m"]) >= f(&nearest["mean_distance_m"]) - 1e-9);
+    for kind in ["urban", "rural", "informal"] {
+        let (n, c) = (&nearest["by_kind"][kind], &capacitated["by_kind"][kind]);
+        assert!(f(&c["covered_weight"]) <= f(&n["covered_weight"]), "{kind}");
+    }
 }

@@ -7,11 +7,13 @@
 //! tables. Every demand point counts: points outside all neighbourhoods form their own group
 //! ([`Access::outside`]).
 
+mod assigned;
 mod equity;
 mod figures;
 pub mod fsca;
 mod nearest;
 
+pub use assigned::{AssignedAccess, Part, assigned_access};
 pub use equity::{Caseload, Equity, WorstNeighbourhood};
 pub use figures::Figures;
 pub use fsca::Fsca;

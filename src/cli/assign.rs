@@ -1,9 +1,12 @@
 //! `siting assign`: assign every unit of demand to a centre within its capacity at the least total
-//! weighted distance, and write assignment.csv, loads.csv and assign.json.
+//! weighted distance, and write assignment.csv, loads.csv, assign.json and access.json.
 
+use siting::access::{DistanceUnit, Part, assigned_access};
 use siting::assign::{AssignParams, Assignment, assign};
+use siting::model::{DemandPoint, Neighbourhood, Site};
+use siting::plan::Radius;
 use siting::{Result, io};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Flags of `siting assign` (see `../shared/interface.md`).
 #[derive(clap::Args)]
@@ -29,6 +32,12 @@ pub struct Args {
     /// great-circle distance, a missing pair is unreachable.
     #[arg(long)]
     cost: Option<PathBuf>,
+    /// Neighbourhood polygons (GeoJSON with id, name, kind), for access figures per kind.
+    #[arg(long)]
+    neighbourhoods: Option<PathBuf>,
+    /// The radius within which a served part counts as covered in access.json.
+    #[command(flatten)]
+    radii: super::RadiusArgs,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
@@ -69,12 +78,24 @@ pub fn headline(a: &Assignment) -> String {
     line
 }
 
-/// Writes `assignment.csv`, `loads.csv` and `assign.json` into `out` (created if need be).
+/// What the access figures of an assignment are measured against.
+pub struct Measuring<'a> {
+    /// Neighbourhoods, for figures per kind.
+    pub neighbourhoods: Option<&'a [Neighbourhood]>,
+    /// Service radius for "covered".
+    pub radius: Radius,
+    /// Metres, or the cost matrix's units.
+    pub unit: DistanceUnit,
+}
+
+/// Writes `assignment.csv`, `loads.csv`, `assign.json` and `access.json` (the access figures of
+/// the assignment itself: each split part at its own centre's distance) into `out`.
 pub fn write_outputs(
-    out: &std::path::Path,
-    demand: &[siting::model::DemandPoint],
-    sites: &[siting::model::Site],
+    out: &Path,
+    demand: &[DemandPoint],
+    sites: &[Site],
     result: &Assignment,
+    measuring: &Measuring,
 ) -> Result<()> {
     super::create_dir(out)?;
     super::write_with(&out.join("assignment.csv"), |w| {
@@ -85,7 +106,25 @@ pub fn write_outputs(
     })?;
     super::write_with(&out.join("assign.json"), |w| {
         io::write_json(w, &result.report)
-    })
+    })?;
+    let parts: Vec<Part> = result
+        .rows
+        .iter()
+        .map(|r| Part {
+            demand: r.demand,
+            centre: r.centre,
+            weight: r.weight,
+            distance_m: r.distance_m,
+        })
+        .collect();
+    let access = assigned_access(
+        demand,
+        measuring.neighbourhoods,
+        &parts,
+        &measuring.radius,
+        measuring.unit,
+    );
+    super::write_with(&out.join("access.json"), |w| io::write_json(w, &access))
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -101,15 +140,34 @@ pub fn run(args: Args) -> Result<()> {
         params = params.balance(t);
     }
     params.check()?;
-    let demand = io::read_demand(&args.demand)?;
-    let sites = io::read_sites(&args.centres)?;
-    let cost = args
-        .cost
-        .as_deref()
-        .map(|path| io::read_cost(path, &demand, &sites))
-        .transpose()?;
+    let radius = Radius {
+        default_m: args.radii.radius,
+        by_kind: args.radii.by_kind(),
+    };
+    radius.check()?;
+    radius.check_kinds_known(args.neighbourhoods.is_some())?;
+    let super::Data {
+        demand,
+        sites,
+        hoods,
+        cost,
+    } = super::load(
+        &args.demand,
+        &args.centres,
+        args.neighbourhoods.as_deref(),
+        args.cost.as_deref(),
+    )?;
     let result = assign(&demand, &sites, cost.as_ref(), &params)?;
-    write_outputs(&args.out, &demand, &sites, &result)?;
+    let measuring = Measuring {
+        neighbourhoods: hoods.as_deref(),
+        radius,
+        unit: if cost.is_some() {
+            DistanceUnit::Cost
+        } else {
+            DistanceUnit::Metres
+        },
+    };
+    write_outputs(&args.out, &demand, &sites, &result, &measuring)?;
     super::print(&format!(
         "{}\nWrote {}\n",
         headline(&result),

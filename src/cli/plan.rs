@@ -270,7 +270,18 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
         .map(|capacity| {
             let result = assign_open(&demand, &sites, open, cost.as_ref(), capacity)?;
             let open_sites: Vec<Site> = open.iter().map(|&s| sites[s].clone()).collect();
-            super::assign::write_outputs(&out.join("capacitated"), &demand, &open_sites, &result)?;
+            let measuring = super::assign::Measuring {
+                neighbourhoods: hoods.as_deref(),
+                radius: request.params.radius,
+                unit: measures.access.distance_unit,
+            };
+            super::assign::write_outputs(
+                &out.join("capacitated"),
+                &demand,
+                &open_sites,
+                &result,
+                &measuring,
+            )?;
             Ok::<_, Error>(result)
         })
         .transpose()?;
