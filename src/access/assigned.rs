@@ -88,29 +88,15 @@ pub fn assigned_access(
         covered: &covered,
         scores: None,
     };
-    // Groups: 0 overall; with neighbourhoods, 1 + kind and 4 outside.
-    let (overall, by_kind, outside) = if neighbourhoods.is_some() {
-        let groups = figures::by_group(&points, 5, |i| {
-            let kind = kind_of_demand[parts[i].demand].map_or(4, |k| 1 + k.index());
-            [Some(0), Some(kind)]
-        });
-        let by_kind = AreaKind::ALL
-            .iter()
-            .map(|&k| (k, groups[1 + k.index()].clone()))
-            .collect();
-        (groups[0].clone(), Some(by_kind), Some(groups[4].clone()))
-    } else {
-        let groups = figures::by_group(&points, 1, |_| [Some(0)]);
-        (groups[0].clone(), None, None)
-    };
+    let groups = figures::by_group(&points, figures::KIND_GROUPS, |i| {
+        let kind = kind_of_demand[parts[i].demand];
+        [Some(0), neighbourhoods.map(|_| figures::kind_group(kind))]
+    });
+    let (overall, by_kind, outside) = figures::overall_by_kind(&groups, neighbourhoods.is_some());
     AssignedAccess {
         distance_unit,
         radius_m: radius.default_m,
-        radius_by_kind: radius
-            .by_kind
-            .iter()
-            .filter_map(|(k, r)| r.map(|r| (k, r)))
-            .collect(),
+        radius_by_kind: radius.named_by_kind(),
         overall,
         by_kind,
         outside,

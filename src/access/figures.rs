@@ -2,8 +2,10 @@
 //! coverage, the distribution of distances to the nearest centre, and mean accessibility scores.
 
 use super::Nearest;
+use crate::model::AreaKind;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Access figures for one group of demand points.
 ///
@@ -194,4 +196,36 @@ pub(crate) fn by_group<const K: usize>(
     }
     let with_scores = points.scores.is_some();
     tallies.iter().map(|t| t.figures(with_scores)).collect()
+}
+
+/// Groups shared by every grouping of demand: 0 is everyone; with neighbourhoods, 1 + kind for each
+/// area kind and [`OUTSIDE`] for demand in no neighbourhood. Further groups start at
+/// [`KIND_GROUPS`].
+pub(crate) const OUTSIDE: usize = 4;
+/// Number of the groups above (overall, three kinds, outside).
+pub(crate) const KIND_GROUPS: usize = 5;
+
+/// The group of demand of area `kind` (`None`: outside every neighbourhood).
+pub(crate) fn kind_group(kind: Option<AreaKind>) -> usize {
+    kind.map_or(OUTSIDE, |k| 1 + k.index())
+}
+
+/// Splits the first [`KIND_GROUPS`] groups into overall, per kind and outside; without
+/// neighbourhoods (`with_kinds` false) only the overall figures exist.
+pub(crate) fn overall_by_kind(
+    groups: &[Figures],
+    with_kinds: bool,
+) -> (
+    Figures,
+    Option<BTreeMap<AreaKind, Figures>>,
+    Option<Figures>,
+) {
+    let by_kind = with_kinds.then(|| {
+        AreaKind::ALL
+            .iter()
+            .map(|&k| (k, groups[kind_group(Some(k))].clone()))
+            .collect()
+    });
+    let outside = with_kinds.then(|| groups[OUTSIDE].clone());
+    (groups[0].clone(), by_kind, outside)
 }

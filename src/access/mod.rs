@@ -92,6 +92,17 @@ pub enum DistanceUnit {
     Cost,
 }
 
+impl DistanceUnit {
+    /// Cost units when a cost matrix replaces great-circle distance, metres otherwise.
+    pub fn of(cost: Option<&CostMatrix>) -> Self {
+        if cost.is_some() {
+            DistanceUnit::Cost
+        } else {
+            DistanceUnit::Metres
+        }
+    }
+}
+
 /// The settings behind the 2SFCA scores, as reported.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FscaSettings {
@@ -316,28 +327,19 @@ pub fn measure(input: &AccessInput, params: &AccessParams) -> Result<Measures> {
             .map(|f| (f.score.as_slice(), f.score_decayed.as_slice())),
     };
     let mut groups = if neighbourhoods.is_some() {
-        figures::by_group(&points, 5 + hood_count, |i| {
+        figures::by_group(&points, figures::KIND_GROUPS + hood_count, |i| {
             let hood = neighbourhood_of[i];
-            let kind = kind_of_hood(hood).map_or(4, |k| 1 + k.index());
-            [Some(0), Some(kind), hood.map(|h| 5 + h as usize)]
+            [
+                Some(0),
+                Some(figures::kind_group(kind_of_hood(hood))),
+                hood.map(|h| figures::KIND_GROUPS + h as usize),
+            ]
         })
     } else {
         figures::by_group(&points, 1, |_| [Some(0)])
     };
-    let by_neighbourhood = groups.split_off(groups.len().min(5));
-    let overall = groups[0].clone();
-    let (by_kind, outside) = match neighbourhoods {
-        Some(_) => (
-            Some(
-                AreaKind::ALL
-                    .iter()
-                    .map(|&k| (k, groups[1 + k.index()].clone()))
-                    .collect::<BTreeMap<_, _>>(),
-            ),
-            Some(groups[4].clone()),
-        ),
-        None => (None, None),
-    };
+    let by_neighbourhood = groups.split_off(groups.len().min(figures::KIND_GROUPS));
+    let (overall, by_kind, outside) = figures::overall_by_kind(&groups, neighbourhoods.is_some());
 
     let centre_rows = centre_rows(
         sites,
@@ -369,17 +371,9 @@ pub fn measure(input: &AccessInput, params: &AccessParams) -> Result<Measures> {
             .collect(),
     });
     let access = Access {
-        distance_unit: if cost.is_some() {
-            DistanceUnit::Cost
-        } else {
-            DistanceUnit::Metres
-        },
+        distance_unit: DistanceUnit::of(cost),
         radius_m: radius.default_m,
-        radius_by_kind: radius
-            .by_kind
-            .iter()
-            .filter_map(|(k, r)| r.map(|r| (k, r)))
-            .collect(),
+        radius_by_kind: radius.named_by_kind(),
         overall,
         by_kind,
         outside,

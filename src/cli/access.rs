@@ -3,7 +3,6 @@
 
 use siting::access::{AccessInput, AccessParams, Measures, measure};
 use siting::model::{DemandPoint, Neighbourhood, Site};
-use siting::plan::Radius;
 use siting::{Result, io};
 use std::path::{Path, PathBuf};
 
@@ -105,10 +104,7 @@ pub fn headline(measures: &Measures) -> String {
 
 pub fn run(args: Args) -> Result<()> {
     super::set_threads(args.threads)?;
-    let radius = Radius {
-        default_m: args.radii.radius,
-        by_kind: args.radii.by_kind(),
-    };
+    let radius = args.radii.radius();
     radius.check_kinds_known(args.neighbourhoods.is_some())?;
     let mut params = AccessParams::new(radius);
     if let Some(sigma) = args.decay_sigma {

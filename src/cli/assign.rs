@@ -140,10 +140,7 @@ pub fn run(args: Args) -> Result<()> {
         params = params.balance(t);
     }
     params.check()?;
-    let radius = Radius {
-        default_m: args.radii.radius,
-        by_kind: args.radii.by_kind(),
-    };
+    let radius = args.radii.radius();
     radius.check()?;
     radius.check_kinds_known(args.neighbourhoods.is_some())?;
     let super::Data {
@@ -161,11 +158,7 @@ pub fn run(args: Args) -> Result<()> {
     let measuring = Measuring {
         neighbourhoods: hoods.as_deref(),
         radius,
-        unit: if cost.is_some() {
-            DistanceUnit::Cost
-        } else {
-            DistanceUnit::Metres
-        },
+        unit: DistanceUnit::of(cost.as_ref()),
     };
     write_outputs(&args.out, &demand, &sites, &result, &measuring)?;
     super::print(&format!(

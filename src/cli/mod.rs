@@ -199,6 +199,14 @@ struct RadiusArgs {
 }
 
 impl RadiusArgs {
+    /// The radius rule these flags give.
+    fn radius(&self) -> siting::plan::Radius {
+        siting::plan::Radius {
+            default_m: self.radius,
+            by_kind: self.by_kind(),
+        }
+    }
+
     /// The per-kind radii, in `AreaKind` order.
     fn by_kind(&self) -> siting::model::PerKind<Option<f64>> {
         siting::model::PerKind([self.radius_urban, self.radius_rural, self.radius_informal])

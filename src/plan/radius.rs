@@ -23,6 +23,14 @@ impl Radius {
         }
     }
 
+    /// The per-kind radii that are set, by kind, as reports list them.
+    pub fn named_by_kind(&self) -> std::collections::BTreeMap<AreaKind, f64> {
+        self.by_kind
+            .iter()
+            .filter_map(|(k, r)| r.map(|r| (k, r)))
+            .collect()
+    }
+
     /// The radius for demand in an area of `kind` (None: outside every neighbourhood).
     pub fn for_kind(&self, kind: Option<AreaKind>) -> Option<f64> {
         kind.and_then(|k| *self.by_kind.get(k)).or(self.default_m)
