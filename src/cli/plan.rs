@@ -268,8 +268,7 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
     let capacitated = request
         .capacity
         .map(|capacity| {
-            let result = assign_open(&demand, &sites, open, cost.as_ref(), capacity)?;
-            let open_sites: Vec<Site> = open.iter().map(|&s| sites[s].clone()).collect();
+            let (open_sites, result) = assign_open(&demand, &sites, open, cost.as_ref(), capacity)?;
             let measuring = super::assign::Measuring {
                 neighbourhoods: hoods.as_deref(),
                 radius: request.params.radius,
@@ -294,14 +293,15 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
 
 /// The plan's capacitated outcome: every unit of demand assigned to the `open` centres, each
 /// holding at most `capacity`, at the least total distance (exact; `siting::assign`). A cost
-/// matrix is narrowed to the open centres, renumbered in opening order.
+/// matrix is narrowed to the open centres, renumbered in opening order. Returns those centres,
+/// which the assignment's rows index, and the assignment.
 fn assign_open(
     demand: &[DemandPoint],
     sites: &[Site],
     open: &[usize],
     cost: Option<&CostMatrix>,
     capacity: f64,
-) -> Result<Assignment> {
+) -> Result<(Vec<Site>, Assignment)> {
     let open_sites: Vec<Site> = open.iter().map(|&s| sites[s].clone()).collect();
     let narrowed = cost
         .map(|matrix| {
@@ -321,12 +321,13 @@ fn assign_open(
                 .map_err(|_| Error::Invalid("the cost matrix lists a pair twice".into()))
         })
         .transpose()?;
-    assign(
+    let result = assign(
         demand,
         &open_sites,
         narrowed.as_ref(),
         &AssignParams::new().capacity(capacity),
-    )
+    )?;
+    Ok((open_sites, result))
 }
 
 /// One line a planner reads first.
