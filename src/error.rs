@@ -82,6 +82,9 @@ pub enum Error {
     /// A parameter is out of range or the inputs contradict each other (e.g. a quota larger than p).
     #[error("{0}")]
     Invalid(String),
+    /// A map or chart could not be drawn (a defect: the inputs were already checked).
+    #[error("cannot draw: {0}")]
+    Render(String),
     /// An output could not be written.
     #[error("cannot write {path}: {source}", path = path.display())]
     Write {

@@ -17,7 +17,8 @@
 //!   transportation problem ([`assign::assign`], [`assign::flow`]).
 //! - [`generate`]: deterministic synthetic instances: the embedded demo, and provinces on real
 //!   2016 census counties.
-//! - [`report`]: text tables rendered to any `impl Write`.
+//! - [`map`]: coverage maps drawn with plotters (PNG and SVG).
+//! - [`report`]: text tables rendered to any `impl Write`, and the HTML report.
 //! - [`error`]: the crate's error types.
 //!
 //! The `siting` binary is a thin command-line layer over these.
@@ -27,6 +28,7 @@ pub mod assign;
 pub mod error;
 pub mod generate;
 pub mod io;
+pub mod map;
 pub mod model;
 pub mod plan;
 pub mod report;

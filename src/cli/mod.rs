@@ -4,6 +4,7 @@ mod access;
 mod assign;
 mod compare;
 mod demo;
+mod draw;
 mod generate;
 mod plan;
 mod progress;

@@ -1,10 +1,12 @@
 //! `siting plan`: choose centres for an instance and write the plan, its access figures and the
 //! assignment of every demand point.
 
+use super::draw::Drawing;
 use super::progress::Bar;
 use siting::access::{Access, AccessInput, AccessParams, measure};
 use siting::assign::{AssignParams, Assignment, assign};
 use siting::io::PlanOptions;
+use siting::map::MapInput;
 use siting::model::{CostMatrix, DemandPoint, PerKind, Site};
 use siting::plan::{Model, PlanParams, PlanReport, Problem, Radius, Settings};
 use siting::{Error, Result, io};
@@ -26,6 +28,8 @@ pub struct Args {
     p: Option<usize>,
     #[command(flatten)]
     radii: super::RadiusArgs,
+    #[command(flatten)]
+    drawing: super::draw::MapArgs,
     /// lscp: cover at least this share (0..1) of the total weight instead of all coverable demand.
     #[arg(long)]
     target_coverage: Option<f64>,
@@ -138,6 +142,8 @@ pub struct Request {
     pub time_limit: Option<Duration>,
     /// Also assign the demand to the open centres with this capacity each (`--capacity`).
     pub capacity: Option<f64>,
+    /// Maps to draw.
+    pub drawing: Drawing,
 }
 
 /// Checks that merged options name the inputs and a model, and turns them into a run's settings.
@@ -184,6 +190,7 @@ pub fn settle(options: PlanOptions) -> Result<(Inputs, Request)> {
         seed: options.seed.unwrap_or(1),
         time_limit,
         capacity: None,
+        drawing: Drawing::default(),
     };
     Ok((inputs, request))
 }
@@ -265,6 +272,20 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
             &measures.nearest,
         )
     })?;
+    let title = format!("{} plan: {} centres", report.model, report.p);
+    let subtitle = headline(&report);
+    super::draw::write_maps(
+        out,
+        request.drawing,
+        MapInput {
+            title: &title,
+            subtitle: &subtitle,
+            demand: &demand,
+            neighbourhoods: hoods.as_deref(),
+            measures: &measures,
+            measure: request.drawing.measure,
+        },
+    )?;
     let capacitated = request
         .capacity
         .map(|capacity| {
@@ -353,6 +374,7 @@ pub fn run(args: Args) -> Result<()> {
     super::set_threads(args.threads)?;
     let (inputs, mut request) = settle(args.options()?)?;
     request.capacity = args.capacity;
+    request.drawing = args.drawing.drawing();
     let planned = plan(&inputs, &request, &args.out)?;
     let capacitated = planned
         .capacitated
