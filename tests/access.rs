@@ -376,6 +376,9 @@ fn outputs_do_not_depend_on_the_threads() {
             "centres.csv",
             "neighbourhoods.csv",
             "neighbourhoods.geojson",
+            "map.png",
+            "map.svg",
+            "report.html",
         ]
         .map(|f| std::fs::read(out.path().join(f)).unwrap())
     };

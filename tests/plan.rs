@@ -165,8 +165,15 @@ fn the_same_seed_gives_byte_identical_outputs_whatever_the_threads() {
             .status()
             .unwrap();
         assert!(status.success());
-        ["access.json", "assignment.csv", "centres.geojson"]
-            .map(|f| std::fs::read(out.path().join(f)).unwrap())
+        [
+            "access.json",
+            "assignment.csv",
+            "centres.geojson",
+            "map.png",
+            "map.svg",
+            "report.html",
+        ]
+        .map(|f| std::fs::read(out.path().join(f)).unwrap())
     };
     assert_eq!(run("1"), run("2"));
 }

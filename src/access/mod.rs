@@ -8,12 +8,14 @@
 //! ([`Access::outside`]).
 
 mod assigned;
+mod curve;
 mod equity;
 mod figures;
 pub mod fsca;
 mod nearest;
 
 pub use assigned::{AssignedAccess, Part, assigned_access};
+pub use curve::{coverage_by_opening, distance_distribution};
 pub use equity::{Caseload, Equity, WorstNeighbourhood};
 pub use figures::Figures;
 pub use fsca::Fsca;

@@ -3,6 +3,7 @@
 
 use siting::access::{AccessInput, AccessParams, Measures, measure};
 use siting::model::{DemandPoint, Neighbourhood, Site};
+use siting::report::{ReportInput, summary_line};
 use siting::{Result, io};
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,8 @@ pub struct Args {
     neighbourhoods: Option<PathBuf>,
     #[command(flatten)]
     radii: super::RadiusArgs,
+    #[command(flatten)]
+    drawing: super::draw::MapArgs,
     /// Width σ of the Gaussian decay of the enhanced 2SFCA, exp(-d²/2σ²); default: half the
     /// radius that applies to each demand point.
     #[arg(long)]
@@ -124,18 +127,34 @@ pub fn run(args: Args) -> Result<()> {
         args.cost.as_deref(),
     )?;
     let open: Vec<usize> = (0..sites.len()).collect();
-    let measures = measure(
-        &AccessInput {
-            demand: &demand,
-            sites: &sites,
-            open: &open,
-            neighbourhoods: hoods.as_deref(),
-            cost: cost.as_ref(),
-        },
-        &params,
-    )?;
+    let input = AccessInput {
+        demand: &demand,
+        sites: &sites,
+        open: &open,
+        neighbourhoods: hoods.as_deref(),
+        cost: cost.as_ref(),
+    };
+    let measures = measure(&input, &params)?;
     super::create_dir(&args.out)?;
     write_outputs(&args.out, &demand, &sites, hoods.as_deref(), &measures)?;
+    let title = format!(
+        "Access to {} centre{}",
+        sites.len(),
+        if sites.len() == 1 { "" } else { "s" }
+    );
+    super::draw::write_drawings(
+        &args.out,
+        args.drawing.drawing(),
+        &summary_line(&measures, None),
+        ReportInput {
+            title: &title,
+            plan: None,
+            access: input,
+            radius: &params.radius,
+            measures: &measures,
+            map_png: None,
+        },
+    )?;
     super::print(&format!(
         "{}\nWrote {}\n",
         headline(&measures),

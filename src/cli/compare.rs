@@ -1,6 +1,7 @@
 //! `siting compare`: plan every variant of a scenario and set their figures side by side.
 
 use super::plan::{headline, plan, settle};
+use siting::io::PlanOptions;
 use siting::report::{CompareRow, write_compare, write_compare_csv};
 use siting::{Error, Result, io};
 use std::path::PathBuf;
@@ -30,15 +31,22 @@ pub fn run(args: Args) -> Result<()> {
         .variants
         .iter()
         .map(|variant| {
-            settle(variant.options.clone())
-                .map(|settled| (variant.name.as_str(), settled))
-                .map_err(|e| {
-                    Error::Invalid(format!(
-                        "{}: variant {:?}: {e}",
-                        args.scenario.display(),
-                        variant.name
-                    ))
-                })
+            let title = variant.options.title.as_ref().map_or_else(
+                || format!("Variant {}", variant.name),
+                |t| format!("{t}: variant {}", variant.name),
+            );
+            settle(PlanOptions {
+                title: Some(title),
+                ..variant.options.clone()
+            })
+            .map(|settled| (variant.name.as_str(), settled))
+            .map_err(|e| {
+                Error::Invalid(format!(
+                    "{}: variant {:?}: {e}",
+                    args.scenario.display(),
+                    variant.name
+                ))
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     super::create_dir(&args.out)?;

@@ -29,6 +29,8 @@ pub struct Args {
     /// Output folder; the demo's inputs and scenario are copied into its `input/` subfolder.
     #[arg(long, default_value = "siting-demo")]
     out: PathBuf,
+    #[command(flatten)]
+    drawing: super::draw::MapArgs,
 }
 
 pub fn run(args: Args) -> siting::Result<()> {
@@ -38,7 +40,8 @@ pub fn run(args: Args) -> siting::Result<()> {
         super::write_file(&input.join(name), text.as_bytes())?;
     }
     let scenario = siting::io::read_scenario(&input.join("scenario.toml"))?;
-    let (inputs, request) = settle(scenario.base)?;
+    let (inputs, mut request) = settle(scenario.base)?;
+    request.drawing = args.drawing.drawing();
     let summary = super::summary::summarise(
         Some(&inputs.demand),
         inputs.neighbourhoods.as_deref(),

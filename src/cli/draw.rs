@@ -2,6 +2,7 @@
 
 use siting::Result;
 use siting::map::{MapInput, MapMeasure, Scene};
+use siting::report::{ReportInput, report};
 use std::path::Path;
 
 /// Map flags of `siting plan` and `siting access`.
@@ -47,18 +48,33 @@ impl Default for Drawing {
     }
 }
 
-/// Draws map.png and map.svg into `out` and returns the PNG's bytes for the report; `None` with
-/// `--no-map`.
-pub fn write_maps(out: &Path, drawing: Drawing, input: MapInput) -> Result<Option<Vec<u8>>> {
-    if !drawing.maps {
-        return Ok(None);
-    }
-    let scene = Scene::new(&MapInput {
-        measure: drawing.measure,
-        ..input
-    });
-    let png = scene.png()?;
-    super::write_file(&out.join("map.png"), &png)?;
-    super::write_file(&out.join("map.svg"), scene.svg()?.as_bytes())?;
-    Ok(Some(png))
+/// Draws map.png and map.svg (unless `--no-map`) and writes report.html, with the map, into
+/// `out`. The map shows what the report does, under the report's title and `subtitle`.
+pub fn write_drawings(
+    out: &Path,
+    drawing: Drawing,
+    subtitle: &str,
+    report_input: ReportInput,
+) -> Result<()> {
+    let map_png = if drawing.maps {
+        let scene = Scene::new(&MapInput {
+            title: report_input.title,
+            subtitle,
+            demand: report_input.access.demand,
+            neighbourhoods: report_input.access.neighbourhoods,
+            measures: report_input.measures,
+            measure: drawing.measure,
+        });
+        let png = scene.png()?;
+        super::write_file(&out.join("map.png"), &png)?;
+        super::write_file(&out.join("map.svg"), scene.svg()?.as_bytes())?;
+        Some(png)
+    } else {
+        None
+    };
+    let html = report(&ReportInput {
+        map_png: map_png.as_deref(),
+        ..report_input
+    })?;
+    super::write_file(&out.join("report.html"), html.as_bytes())
 }

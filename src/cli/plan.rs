@@ -6,9 +6,9 @@ use super::progress::Bar;
 use siting::access::{Access, AccessInput, AccessParams, measure};
 use siting::assign::{AssignParams, Assignment, assign};
 use siting::io::PlanOptions;
-use siting::map::MapInput;
 use siting::model::{CostMatrix, DemandPoint, PerKind, Site};
 use siting::plan::{Model, PlanParams, PlanReport, Problem, Radius, Settings};
+use siting::report::{ReportInput, summary_line};
 use siting::{Error, Result, io};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -61,6 +61,9 @@ pub struct Args {
     /// Stop improving after this many seconds; the plan and its bound are still valid.
     #[arg(long)]
     time_limit: Option<f64>,
+    /// Heading of the map and the report [default: the model and the number of centres].
+    #[arg(long)]
+    title: Option<String>,
     /// Output folder.
     #[arg(long)]
     out: PathBuf,
@@ -82,6 +85,7 @@ impl Args {
             min_sites: self.min_sites,
             seed: self.seed,
             time_limit: self.time_limit,
+            title: self.title.clone(),
         }
     }
 
@@ -144,6 +148,8 @@ pub struct Request {
     pub capacity: Option<f64>,
     /// Maps to draw.
     pub drawing: Drawing,
+    /// Heading of the map and the report, when not the default.
+    pub title: Option<String>,
 }
 
 /// Checks that merged options name the inputs and a model, and turns them into a run's settings.
@@ -191,6 +197,7 @@ pub fn settle(options: PlanOptions) -> Result<(Inputs, Request)> {
         time_limit,
         capacity: None,
         drawing: Drawing::default(),
+        title: options.title,
     };
     Ok((inputs, request))
 }
@@ -240,16 +247,14 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
     bar.finish();
 
     let open = &outcome.solution.open;
-    let measures = measure(
-        &AccessInput {
-            demand: &demand,
-            sites: &sites,
-            open,
-            neighbourhoods: hoods.as_deref(),
-            cost: cost.as_ref(),
-        },
-        &AccessParams::new(request.params.radius),
-    )?;
+    let access_input = AccessInput {
+        demand: &demand,
+        sites: &sites,
+        open,
+        neighbourhoods: hoods.as_deref(),
+        cost: cost.as_ref(),
+    };
+    let measures = measure(&access_input, &AccessParams::new(request.params.radius))?;
     let report = PlanReport::new(
         &problem,
         &request.params,
@@ -272,18 +277,22 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
             &measures.nearest,
         )
     })?;
-    let title = format!("{} plan: {} centres", report.model, report.p);
-    let subtitle = headline(&report);
-    super::draw::write_maps(
+    let title = request
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("{} plan: {} centres", report.model, report.p));
+    let subtitle = summary_line(&measures, Some(&report));
+    super::draw::write_drawings(
         out,
         request.drawing,
-        MapInput {
+        &subtitle,
+        ReportInput {
             title: &title,
-            subtitle: &subtitle,
-            demand: &demand,
-            neighbourhoods: hoods.as_deref(),
+            plan: Some(&report),
+            access: access_input,
+            radius: &request.params.radius,
             measures: &measures,
-            measure: request.drawing.measure,
+            map_png: None,
         },
     )?;
     let capacitated = request

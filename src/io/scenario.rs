@@ -57,6 +57,8 @@ pub struct PlanOptions {
     pub seed: Option<u64>,
     /// Time limit in seconds.
     pub time_limit: Option<f64>,
+    /// Heading of the map and the report.
+    pub title: Option<String>,
 }
 
 impl PlanOptions {
@@ -77,6 +79,7 @@ impl PlanOptions {
             min_sites: self.min_sites.or(base.min_sites),
             seed: self.seed.or(base.seed),
             time_limit: self.time_limit.or(base.time_limit),
+            title: self.title.or(base.title),
         }
     }
 }
@@ -124,6 +127,7 @@ struct Table {
     min_sites: Option<MinSites>,
     seed: Option<u64>,
     time_limit: Option<f64>,
+    title: Option<String>,
 }
 
 /// `min_sites = { urban = 50, rural = 31 }`; kinds left out need no centres.
@@ -298,6 +302,7 @@ impl File<'_> {
                 .map(|m| PerKind([m.urban, m.rural, m.informal])),
             seed: table.seed,
             time_limit: table.time_limit,
+            title: table.title.clone(),
         })
     }
 }

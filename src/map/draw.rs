@@ -5,6 +5,7 @@ use super::scene::{Area, DENSITY_CELL, PANEL, Scene, Uncovered};
 use super::style::{Classes, INK, NEW_CENTRE, NO_DEMAND, Outline, PAPER, UNCOVERED};
 use super::text::{FAMILY, TextMode};
 use crate::model::AreaKind;
+use crate::report::grouped;
 use crate::{Error, Result};
 use plotters::coord::Shift;
 use plotters::element::{DashedPathElement, Drawable, PointCollection};
@@ -250,8 +251,13 @@ fn legend<DB: DrawingBackend>(paint: &Painter<DB>, scene: &Scene) -> Result<()> 
     if scene.max_caseload > 0.0 {
         centre(paint, (x + 13, y + 6), false, 16)?;
         y += 6;
-        line(&mut y, &format!("largest: {:.0}", scene.max_caseload))?;
-        y += 6;
+        paint.text(
+            &format!("largest: {}", grouped(scene.max_caseload)),
+            (x + 40, y),
+            13.0,
+            INK,
+        )?;
+        y += 28;
     }
     if !scene.circles.is_empty() {
         paint.draw(&Circle::new(

@@ -1,0 +1,186 @@
+//! Curves for the report: coverage as centres open one by one, and the distribution of distances
+//! to the nearest centre.
+
+use super::nearest::OpenCentres;
+use super::{AccessInput, Nearest};
+use crate::model::AreaKind;
+use crate::plan::Radius;
+use rayon::prelude::*;
+
+/// The covered weight as the centres of `input.open` open one after another, in that order:
+/// entry k is the weight within its service radius of one of the first k + 1 centres (within
+/// reach of one when no radius applies, as in [`super::measure`]). The last entry is what all of
+/// them cover; the steps are each centre's marginal gain.
+///
+/// `neighbourhood_of` gives each demand point's neighbourhood (as [`super::Measures`] does; empty
+/// without neighbourhoods), which decides its radius.
+pub fn coverage_by_opening(
+    input: &AccessInput,
+    radius: &Radius,
+    neighbourhood_of: &[Option<u32>],
+) -> Vec<f64> {
+    let centres = OpenCentres::new(input.demand, input.sites, input.open.to_vec(), input.cost);
+    let kind_of = |i: usize| -> Option<AreaKind> {
+        let hood = neighbourhood_of.get(i).copied().flatten()?;
+        input.neighbourhoods.map(|n| n[hood as usize].kind)
+    };
+    let first: Vec<Option<usize>> = (0..input.demand.len())
+        .into_par_iter()
+        .map(|i| {
+            let reach = radius.for_kind(kind_of(i)).unwrap_or(f64::INFINITY);
+            let mut first: Option<usize> = None;
+            centres.within(i, reach, &mut |k, _| {
+                first = Some(first.map_or(k, |f| f.min(k)));
+            });
+            first
+        })
+        .collect();
+    // Summed in point order, so the curve does not depend on the number of threads.
+    let mut gains = vec![0.0; input.open.len()];
+    for (point, first) in input.demand.iter().zip(&first) {
+        if let Some(k) = first {
+            gains[*k] += point.weight;
+        }
+    }
+    gains
+        .iter()
+        .scan(0.0, |covered, gain| {
+            *covered += gain;
+            Some(*covered)
+        })
+        .collect()
+}
+
+/// The weighted distribution of distances to the nearest centre over the points `select` keeps:
+/// `(distance, share)` pairs, where `share` of their total weight is at most `distance` away, at
+/// `steps` evenly spaced shares (the weighted quantiles). Points no centre reaches count in the
+/// total but never in the share, so the curve stops below 1 when some are unreachable. Empty when
+/// the selected points weigh nothing.
+pub fn distance_distribution(
+    weights: &[f64],
+    nearest: &[Option<Nearest>],
+    select: impl Fn(usize) -> bool,
+    steps: usize,
+) -> Vec<(f64, f64)> {
+    let mut reached: Vec<(f64, f64)> = Vec::new();
+    let mut total = 0.0;
+    for (i, (&w, n)) in weights.iter().zip(nearest).enumerate() {
+        if select(i) && w > 0.0 {
+            total += w;
+            if let Some(n) = n {
+                reached.push((n.distance_m, w));
+            }
+        }
+    }
+    if total <= 0.0 {
+        return Vec::new();
+    }
+    reached.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut curve = vec![(0.0, 0.0)];
+    let mut cumulative = 0.0;
+    let mut next_step = 1;
+    for (distance, w) in reached {
+        cumulative += w;
+        let share = cumulative / total;
+        while next_step <= steps && share >= next_step as f64 / steps as f64 - 1e-12 {
+            curve.push((distance, share.min(1.0)));
+            next_step += 1;
+        }
+    }
+    if let Some(&(distance, share)) = curve.last()
+        && share < cumulative / total
+    {
+        curve.push((distance, cumulative / total));
+    }
+    curve.dedup();
+    curve
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::{AccessParams, measure};
+    use crate::model::{DemandPoint, Site};
+    use crate::spatial::haversine_m;
+    use geo::Point;
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    fn scatter(rng: &mut ChaCha8Rng, n: usize) -> Vec<Point<f64>> {
+        (0..n)
+            .map(|_| Point::new(rng.random_range(51.0..51.3), rng.random_range(32.5..32.8)))
+            .collect()
+    }
+
+    #[test]
+    fn coverage_by_opening_matches_brute_force_and_ends_at_the_measured_coverage() {
+        for seed in 0..20 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let demand: Vec<DemandPoint> = scatter(&mut rng, 300)
+                .into_iter()
+                .enumerate()
+                .map(|(i, at)| DemandPoint {
+                    id: i.to_string(),
+                    position: at,
+                    weight: f64::from(rng.random_range(0..5_u8)),
+                    group: None,
+                })
+                .collect();
+            let sites: Vec<Site> = scatter(&mut rng, 30)
+                .into_iter()
+                .enumerate()
+                .map(|(i, at)| Site {
+                    id: format!("S{i}"),
+                    position: at,
+                    capacity: None,
+                    fixed: false,
+                })
+                .collect();
+            let open = [17, 3, 25, 8, 11, 0];
+            let radius = Radius::uniform(rng.random_range(1500.0..6000.0));
+            let input = AccessInput {
+                demand: &demand,
+                sites: &sites,
+                open: &open,
+                neighbourhoods: None,
+                cost: None,
+            };
+            let curve = coverage_by_opening(&input, &radius, &[]);
+            let r = radius.default_m.unwrap_or_default();
+            for k in 0..open.len() {
+                let brute: f64 = demand
+                    .iter()
+                    .filter(|d| {
+                        open[..=k]
+                            .iter()
+                            .any(|&s| haversine_m(d.position, sites[s].position) <= r)
+                    })
+                    .map(|d| d.weight)
+                    .sum();
+                assert!((curve[k] - brute).abs() < 1e-9, "seed {seed}, k {k}");
+            }
+            let measured = measure(&input, &AccessParams::new(radius)).unwrap();
+            let last = curve.last().copied().unwrap_or_default();
+            assert!((last - measured.access.overall.covered_weight).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn distance_distribution_gives_weighted_quantiles() {
+        let at = |d: f64| {
+            Some(Nearest {
+                site: 0,
+                distance_m: d,
+            })
+        };
+        // Weights 1, 1, 2 at 100, 300, 200 m, and 4 unreachable: half the weight is reached.
+        let weights = [1.0, 1.0, 2.0, 4.0];
+        let nearest = [at(100.0), at(300.0), at(200.0), None];
+        let curve = distance_distribution(&weights, &nearest, |_| true, 8);
+        assert_eq!(
+            curve,
+            [(0.0, 0.0), (100.0, 0.125), (200.0, 0.375), (300.0, 0.5)]
+        );
+        assert!(distance_distribution(&weights, &nearest, |_| false, 8).is_empty());
+    }
+}
