@@ -3,6 +3,7 @@
 
 mod city;
 pub mod province;
+mod voronoi;
 
 use crate::error::{Error, Result};
 use crate::io;
