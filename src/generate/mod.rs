@@ -12,30 +12,38 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-/// A named kind of generated instance.
+/// A named kind of generated instance. The counts of points, neighbourhoods and candidates
+/// below are for seed 1 (other seeds differ only where two seeds happen to coincide); times and
+/// peak memory are `/usr/bin/time -v` on the release build, on 2 shared cores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Preset {
     /// The embedded demo: one mid-size city with its informal fringe and rural hinterland, about 60
     /// neighbourhoods, 20,000 households and 300 candidate sites (see `data/demo/README.md`).
     Demo,
     /// Isfahan province (IR-10): 24 counties, 5,120,850 persons (2016), 1,551,770 households; the
-    /// programme opened 97 centres there.
+    /// programme opened 97 centres there. 57,015 demand points, 435 neighbourhoods, 536
+    /// candidates (8 existing); 0.12 s, 15 MB.
     Isfahan,
     /// Gilan province (IR-01): 16 counties, 2,530,696 persons, 37% rural, 766,877 households; 81
-    /// centres (50 urban, 31 rural).
+    /// centres (50 urban, 31 rural). 22,986 demand points, 306 neighbourhoods, 374 candidates (6
+    /// existing); 0.06 s, 10 MB.
     Gilan,
     /// Khorramshahr county (0607, Khuzestan): 170,976 persons, 51,811 households; 12 centres for
     /// a target population of [`KHORRAMSHAHR_TARGET`] households, so the weights are target
     /// households, not all households: shared between kinds by [`KHORRAMSHAHR_SHARES`] (informal
-    /// settlements, a small share of the households, get half the target), within a kind by
-    /// households times a deprivation score (see [`province::Target`]).
+    /// settlements, about 12% of the households, get half the target), within a kind by
+    /// households times a deprivation score (see [`province::Target`]). 1,778 demand points, 53
+    /// neighbourhoods, 57 candidates (2 existing).
     Khorramshahr,
     /// All 31 provinces (2016 boundaries of today, the sea cut away): 79,926,270 persons,
     /// 24,220,079 households (each of the 429 census counties' persons / 3.3, rounded, summed per
     /// province; 17,932,222 urban, 6,287,857 rural); the programme's 2,400 centres. Each province
     /// is one area: GeoNames towns exist only for Isfahan, Gilan and Khuzestan, so elsewhere the
     /// towns are three unnamed ones per census county at random places in the province, sized by
-    /// rank-size. About MEASURED.
+    /// rank-size; the 20 largest cities have informal fringes. 796,606 demand points, 5,819 neighbourhoods, 7,182 candidates (60 existing).
+    /// Generating it took 2.6 s and 124 MB peak resident memory (`/usr/bin/time -v siting
+    /// generate --preset national --seed 1`, release build, 2 shared cores; demand.csv is 34 MB),
+    /// so it is built in memory: there is nothing to gain from streaming at this size.
     National,
 }
 
