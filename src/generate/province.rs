@@ -346,8 +346,11 @@ fn settle(
 ) {
     let area = &unit.geometry;
     let mut seeds = Vec::new();
+    // Each town's first seed is its centre: the fallback place of its blocks.
+    let mut centre_seed = Vec::with_capacity(own.len());
     for &t in own {
         let town = &towns[t];
+        centre_seed.push(seeds.len());
         seeds.push(Seed {
             at: town.centre,
             kind: AreaKind::Urban,
@@ -426,8 +429,7 @@ fn settle(
         out.demand.push(DemandPoint { position, ..point });
         out.hood_of.push(base + cell);
     };
-    let mut first_seed = 0;
-    for &t in own {
+    for (&t, &centre) in own.iter().zip(&centre_seed) {
         let town = &towns[t];
         let blocks = town.households.div_ceil(BLOCK_HOUSEHOLDS) as usize;
         let draw = |rng: &mut ChaCha8Rng| around(rng, area, town.centre, town.sigma_deg());
@@ -440,14 +442,10 @@ fn settle(
                 rng,
                 &draw,
                 |kind| kind != AreaKind::Rural,
-                first_seed,
+                centre,
                 household(id, weight, "urban"),
             );
         }
-        first_seed += town
-            .households
-            .div_ceil(params.urban_hood_households)
-            .max(1) as usize;
     }
     let villages = unit.rural_households.div_ceil(VILLAGE_HOUSEHOLDS) as usize;
     for (v, weight) in split(unit.rural_households, villages, rng)

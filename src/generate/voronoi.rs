@@ -53,6 +53,8 @@ impl Tiling {
         let mut first_seed = Vec::new();
         for (s, seed) in seeds.iter().enumerate() {
             let vertex = tiling.insert(tiling.project(*seed));
+            // spade numbers vertices in insertion order and hands back the old number for a
+            // repeated position, so a new number is a new cell, and cell c is vertex 4 + c.
             if vertex == tiling.cell_of_vertex.len() {
                 tiling.cell_of_vertex.push(Some(first_seed.len()));
                 first_seed.push(s);
