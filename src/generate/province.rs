@@ -86,7 +86,9 @@ pub struct ProvinceParams {
 /// (normalised over the kinds that have households), and within a kind in proportion to each
 /// point's households times a deprivation score of its neighbourhood (drawn uniformly in
 /// 0.5-1.5 from the seed, so poorer neighbourhoods hold more of the target). Rounding is by
-/// cumulative sums, so the weights add up to exactly `households`.
+/// cumulative sums, so the weights add up to exactly `households`; where the target is thinner
+/// than the points (Khorramshahr's urban blocks get about one target household each), some points
+/// round to weight 0: households the programme does not aim at.
 #[derive(Debug, Clone, Copy)]
 pub struct Target {
     /// Target households in all.
