@@ -236,6 +236,11 @@ pub(super) fn split(total: u32, parts: usize, rng: &mut ChaCha8Rng) -> Vec<u32> 
 /// add up exactly.
 pub(super) fn split_weighted(total: u32, factors: &[f64]) -> Vec<u32> {
     let sum: f64 = factors.iter().sum();
+    if sum <= 0.0 {
+        // Nothing to share by: nobody gets anything (the total is then lost, so callers only
+        // pass zero factors with a zero total).
+        return vec![0; factors.len()];
+    }
     let mut cumulative = 0.0;
     let mut given = 0;
     factors

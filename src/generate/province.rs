@@ -1,33 +1,42 @@
-//! Provinces on real boundaries and real census counts: each 2016 census county's households
-//! placed in its towns and villages, and neighbourhoods tiling the county.
+//! Provinces on real boundaries and real census counts: each area's households placed in its towns
+//! and villages, and neighbourhoods tiling the area as Voronoi cells around settlement seeds.
 //!
-//! Per county (figures from `data/iran/`, see its README):
-//! - households = round(census persons / [`PERSONS_PER_HOUSEHOLD`]), split urban/rural in the
-//!   census proportion of urban to rural persons (the few unsettled persons, who have no place,
-//!   count in the total and are shared out the same way); the generated weights add up to exactly
+//! An area is a 2016 census county (the province presets) or a whole province (`national`).
+//! Per area (figures from `data/iran/`, see its README):
+//! - households: each census county in the area gives round(persons / [`PERSONS_PER_HOUSEHOLD`]),
+//!   split urban/rural in the county's census proportion of urban to rural persons (the few
+//!   unsettled persons, who have no place, count in the total and are shared out the same way); an
+//!   area's figures are the sums over its counties, and the generated weights add up to exactly
 //!   these figures.
-//! - urban households go to towns by the rank-size rule (the town of rank r gets a share
-//!   proportional to 1/r): first the GeoNames towns of the county, largest GeoNames population
-//!   first (its figures are too weak to use as counts, but fine for order), then
-//!   [`UNNAMED_TOWNS`] smaller unnamed towns at random places; within a town, blocks of
-//!   [`BLOCK_HOUSEHOLDS`] households scatter around the centre.
+//! - towns: first the GeoNames towns of the area, largest GeoNames population first (its figures
+//!   are too weak to use as counts, but fine for order), then [`UNNAMED_TOWNS`] unnamed towns per
+//!   census county at random places in the area (the only towns of the 28 provinces without
+//!   GeoNames data); urban households go to them by the rank-size rule (the town of rank r gets a
+//!   share proportional to 1/r), and within a town, blocks of [`BLOCK_HOUSEHOLDS`] households
+//!   scatter around the centre.
 //! - rural households go to villages of about [`VILLAGE_HOUSEHOLDS`] households spread uniformly
-//!   over the county's land.
-//! - neighbourhoods: a grid of square cells clipped to the county; a cell is urban when its
-//!   centre lies within a town's radius, informal when it lies on the fringe of one of the
-//!   province's largest cities, rural otherwise.
+//!   over the area's land.
+//! - neighbourhoods: the Voronoi cells of settlement seeds, clipped to the area, so they tile it.
+//!   Each town has one seed per `urban_hood_households` households (its centre, then points
+//!   scattered like its blocks): urban cells, except that seeds on the fringe of the province's
+//!   largest cities make informal cells. The countryside has one seed per
+//!   `rural_hood_households` rural households (at least one), away from the towns: rural cells.
+//!   A household point lies in a cell of its own kind (urban blocks in urban or informal cells,
+//!   villages in rural ones): points are drawn again until they do.
 //! - candidates: one inside each neighbourhood and one at each town centre; the largest towns'
 //!   centres are existing centres (`fixed`).
+//! - with a [`Target`], the weights become target households instead (see there).
 
 use super::Instance;
 use super::city::{KM_PER_DEGREE, around, rounded, split, split_weighted, uniform_in};
-use crate::io::{Area, read_areas};
-use crate::model::{AreaKind, DemandPoint, Neighbourhood, Site};
-use geo::{
-    Area as _, BooleanOps, BoundingRect, Contains, InteriorPoint, MultiPolygon, Point, Rect,
-};
-use rand::SeedableRng;
+use super::voronoi::Tiling;
+use crate::io::read_areas;
+use crate::model::{AreaKind, DemandPoint, Neighbourhood, PerKind, Site};
+use geo::{Contains, InteriorPoint, MultiPolygon, Point};
+use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use std::cmp::Reverse;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Persons per household: the 2016 census national average (SCI), about 3.3.
@@ -36,38 +45,69 @@ pub const PERSONS_PER_HOUSEHOLD: f64 = 3.3;
 pub const BLOCK_HOUSEHOLDS: u32 = 25;
 /// Average households per village.
 pub const VILLAGE_HOUSEHOLDS: u32 = 80;
-/// Unnamed towns added to each county after its GeoNames towns.
+/// Unnamed towns per census county, added after the GeoNames towns (Iran had about 1,245 cities
+/// in 2016 for 429 counties, about three a county).
 pub const UNNAMED_TOWNS: usize = 3;
-/// A city's fringe, where informal settlements lie, reaches this many times its radius.
-const FRINGE: f64 = 1.5;
+/// A seed of one of the largest cities is on its fringe, where informal settlements lie, beyond
+/// this many times the city's radius from its centre (about a third of its seeds).
+const FRINGE: f64 = 0.75;
+/// Draws before a point that keeps falling in a cell of the wrong kind goes to its fallback.
+const TRIES: usize = 100;
 
-/// What to generate: a province's counties (or one of them) and how finely to tile them.
+/// The 2016 census table of all 429 counties (`data/iran/census-2016-counties.csv`).
+const CENSUS: &str = include_str!("../../data/iran/census-2016-counties.csv");
+
+/// What to generate: a province's counties (or one of them), or all provinces, and how finely to
+/// tile them.
 pub struct ProvinceParams {
-    /// File name of the embedded counties, for messages.
+    /// File name of the embedded areas, for messages.
     pub name: &'static str,
-    /// 2016 census counties (GeoJSON, `data/iran/counties-*.geojson`).
-    pub counties: &'static str,
-    /// GeoNames towns (CSV, `data/iran/places-*.csv`).
-    pub places: &'static str,
-    /// Only this county id, when set.
+    /// The areas: 2016 census counties or provinces (GeoJSON from `data/iran/`), whose `id` is a
+    /// county id or a province id of the census table.
+    pub areas: &'static str,
+    /// GeoNames towns (CSV files, `data/iran/places-*.csv`).
+    pub places: &'static [&'static str],
+    /// Only this area id, when set.
     pub only: Option<&'static str>,
-    /// Side of a neighbourhood cell, km.
-    pub cell_km: f64,
+    /// Urban households per town seed, hence per urban or informal neighbourhood on average.
+    pub urban_hood_households: u32,
+    /// Rural households per countryside seed, hence per rural neighbourhood on average.
+    pub rural_hood_households: u32,
     /// How many of the largest cities have informal settlements on their fringe.
     pub informal_cities: usize,
     /// Existing centres, at the largest towns.
     pub existing: usize,
+    /// When set, weights are target households, not households.
+    pub target: Option<Target>,
 }
 
-/// One census county and its household targets.
+/// A programme that serves only part of the population (Khorramshahr's): the weights are
+/// `households` target households, shared between the kinds of neighbourhood by `shares`
+/// (normalised over the kinds that have households), and within a kind in proportion to each
+/// point's households times a deprivation score of its neighbourhood (drawn uniformly in
+/// 0.5-1.5 from the seed, so poorer neighbourhoods hold more of the target). Rounding is by
+/// cumulative sums, so the weights add up to exactly `households`; where the target is thinner
+/// than the points (Khorramshahr's urban blocks get about one target household each), some points
+/// round to weight 0: households the programme does not aim at.
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    /// Target households in all.
+    pub households: u32,
+    /// Share of the target per kind.
+    pub shares: PerKind<f64>,
+}
+
+/// One area (a census county or a province) and its household figures.
 #[derive(Debug, Clone)]
-pub struct County {
-    /// SCI county code (`"0607"`).
+pub struct Unit {
+    /// SCI county code (`"0607"`) or province id (`"IR-10"`).
     pub id: String,
     /// Persian name.
     pub name: String,
     /// Land polygon.
     pub geometry: MultiPolygon<f64>,
+    /// Census counties in the area.
+    pub census_counties: usize,
     /// Urban households to place.
     pub urban_households: u32,
     /// Rural households to place.
@@ -86,39 +126,58 @@ pub fn households(persons: u32, urban_persons: u32, rural_persons: u32) -> (u32,
     (urban, total - urban)
 }
 
-/// The counties of `params` with their household targets.
-pub fn counties(params: &ProvinceParams) -> Vec<County> {
-    let areas = read_areas(Path::new(params.name), params.counties)
-        .expect("the embedded counties are valid (tested)");
-    areas
+/// A row of the census table.
+#[derive(serde::Deserialize)]
+struct CensusRow {
+    id: String,
+    province_id: String,
+    population_2016: u32,
+    urban_2016: u32,
+    rural_2016: u32,
+}
+
+/// The embedded census table.
+fn census() -> Vec<CensusRow> {
+    csv::Reader::from_reader(CENSUS.as_bytes())
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .expect("the embedded census table is valid (tested)")
+}
+
+/// The areas of `params` with their household figures, summed over the census counties whose id
+/// or province id is the area's id.
+pub fn units(params: &ProvinceParams) -> Vec<Unit> {
+    let census = census();
+    read_areas(Path::new(params.name), params.areas)
+        .expect("the embedded areas are valid (tested)")
         .into_iter()
         .filter(|a| params.only.is_none_or(|id| a.id == id))
-        .map(|area: Area| {
-            let count = |key: &str| {
-                area.properties
-                    .get(key)
-                    .and_then(serde_json::Value::as_u64)
-                    .and_then(|n| u32::try_from(n).ok())
-                    .expect("the embedded counties carry census counts (tested)")
-            };
-            let (urban_households, rural_households) = households(
-                count("population_2016"),
-                count("urban_2016"),
-                count("rural_2016"),
-            );
+        .map(|area| {
             let name = area
                 .properties
                 .get("name_fa")
                 .and_then(serde_json::Value::as_str)
                 .unwrap_or(&area.id)
                 .to_owned();
-            County {
+            let mut unit = Unit {
                 id: area.id,
                 name,
                 geometry: area.geometry,
-                urban_households,
-                rural_households,
+                census_counties: 0,
+                urban_households: 0,
+                rural_households: 0,
+            };
+            for row in census
+                .iter()
+                .filter(|r| r.id == unit.id || r.province_id == unit.id)
+            {
+                let (urban, rural) =
+                    households(row.population_2016, row.urban_2016, row.rural_2016);
+                unit.census_counties += 1;
+                unit.urban_households += urban;
+                unit.rural_households += rural;
             }
+            unit
         })
         .collect()
 }
@@ -134,18 +193,33 @@ struct Place {
 
 /// The GeoNames towns of `params`.
 fn places(params: &ProvinceParams) -> Vec<Place> {
-    csv::Reader::from_reader(params.places.as_bytes())
-        .deserialize()
+    params
+        .places
+        .iter()
+        .flat_map(|text| csv::Reader::from_reader(text.as_bytes()).into_deserialize())
         .collect::<Result<_, _>>()
         .expect("the embedded places are valid (tested)")
 }
 
 /// A town: where urban households live.
 struct Town {
-    county: usize,
+    unit: usize,
+    /// Rank within its area, from 0.
+    rank: usize,
     centre: Point<f64>,
     households: u32,
     radius_km: f64,
+}
+
+impl Town {
+    /// Spread of its blocks and seeds around the centre, degrees.
+    fn sigma_deg(&self) -> f64 {
+        self.radius_km / 2.0 / KM_PER_DEGREE
+    }
+
+    fn covers(&self, p: Point<f64>) -> bool {
+        km_between(p, self.centre) <= self.radius_km
+    }
 }
 
 /// Approximate distance in km over a few tens of km (equirectangular).
@@ -155,82 +229,82 @@ fn km_between(a: Point<f64>, b: Point<f64>) -> f64 {
     dx.hypot(dy) * KM_PER_DEGREE
 }
 
-/// Generates the province. Deterministic for a seed: counties in file order, one random stream.
-pub fn generate(params: &ProvinceParams, seed: u64) -> Instance {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let counties = counties(params);
-    let places = places(params);
-    let mut demand = Vec::new();
+/// The towns of every area, areas in order, ranks in order within an area.
+fn towns(units: &[Unit], places: &[Place], rng: &mut ChaCha8Rng) -> Vec<Town> {
+    let province_of: BTreeMap<String, String> = census()
+        .into_iter()
+        .map(|r| (r.id, r.province_id))
+        .collect();
     let mut towns = Vec::new();
-    for (c, county) in counties.iter().enumerate() {
-        let mut named: Vec<&Place> = places.iter().filter(|p| p.county_id == county.id).collect();
+    for (u, unit) in units.iter().enumerate() {
+        let mut named: Vec<&Place> = places
+            .iter()
+            .filter(|p| p.county_id == unit.id || province_of.get(&p.county_id) == Some(&unit.id))
+            .collect();
         // Largest first, towns without a figure after, file order among equals.
-        named.sort_by_key(|p| std::cmp::Reverse(p.population.unwrap_or(0)));
-        let centres = named
+        named.sort_by_key(|p| Reverse(p.population.unwrap_or(0)));
+        let unnamed = UNNAMED_TOWNS * unit.census_counties.max(1);
+        let centres: Vec<Point<f64>> = named
             .iter()
             .map(|p| Point::new(p.lon, p.lat))
-            .chain((0..UNNAMED_TOWNS).map(|_| rounded(uniform_in(&mut rng, &county.geometry))))
-            .collect::<Vec<_>>();
+            .chain((0..unnamed).map(|_| rounded(uniform_in(rng, &unit.geometry))))
+            .collect();
         let rank_size: Vec<f64> = (1..=centres.len()).map(|r| 1.0 / r as f64).collect();
-        let shares = split_weighted(county.urban_households, &rank_size);
-        for (t, (centre, households)) in centres.into_iter().zip(shares).enumerate() {
-            let radius_km = 0.6 * (f64::from(households) / 1000.0).sqrt() + 0.5;
-            let blocks = households.div_ceil(BLOCK_HOUSEHOLDS) as usize;
-            for (b, weight) in split_weighted(households, &vec![1.0; blocks])
-                .into_iter()
-                .enumerate()
-            {
-                let at = around(
-                    &mut rng,
-                    &county.geometry,
-                    centre,
-                    radius_km / 2.0 / KM_PER_DEGREE,
-                );
-                demand.push(point(
-                    format!("{}-u{t:02}-{b:05}", county.id),
-                    at,
-                    weight,
-                    "urban",
-                ));
-            }
+        let shares = split_weighted(unit.urban_households, &rank_size);
+        for (rank, (centre, households)) in centres.into_iter().zip(shares).enumerate() {
             towns.push(Town {
-                county: c,
+                unit: u,
+                rank,
                 centre,
                 households,
-                radius_km,
+                radius_km: 0.6 * (f64::from(households) / 1000.0).sqrt() + 0.5,
             });
         }
-        let villages = county.rural_households.div_ceil(VILLAGE_HOUSEHOLDS) as usize;
-        for (v, weight) in split(county.rural_households, villages, &mut rng)
-            .into_iter()
-            .enumerate()
-        {
-            let at = uniform_in(&mut rng, &county.geometry);
-            demand.push(point(format!("{}-r{v:05}", county.id), at, weight, "rural"));
-        }
     }
+    towns
+}
+
+/// Households and neighbourhoods as they are generated, with each point's neighbourhood.
+#[derive(Default)]
+struct Settlement {
+    demand: Vec<DemandPoint>,
+    /// Neighbourhood of each demand point.
+    hood_of: Vec<usize>,
+    neighbourhoods: Vec<Neighbourhood>,
+}
+
+/// Generates the areas. Deterministic for a seed: areas in file order, one random stream.
+pub fn generate(params: &ProvinceParams, seed: u64) -> Instance {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let units = units(params);
+    let towns = towns(&units, &places(params), &mut rng);
     let mut by_size: Vec<usize> = (0..towns.len()).collect();
-    by_size.sort_by_key(|&t| std::cmp::Reverse(towns[t].households));
-    let cities = &by_size[..params.informal_cities.min(by_size.len())];
-    let neighbourhoods: Vec<Neighbourhood> = counties
-        .iter()
-        .enumerate()
-        .flat_map(|(c, county)| {
-            tile(county, params.cell_km, |centre| {
-                let near = |t: &Town| t.county == c && km_between(centre, t.centre) <= t.radius_km;
-                if towns.iter().any(near) {
-                    AreaKind::Urban
-                } else if cities.iter().any(|&t| {
-                    towns[t].county == c
-                        && km_between(centre, towns[t].centre) <= FRINGE * towns[t].radius_km
-                }) {
-                    AreaKind::Informal
-                } else {
-                    AreaKind::Rural
-                }
-            })
-        })
-        .collect();
+    by_size.sort_by_key(|&t| Reverse(towns[t].households));
+    let mut informal = vec![false; towns.len()];
+    for &t in by_size.iter().take(params.informal_cities) {
+        informal[t] = true;
+    }
+    let mut settlement = Settlement::default();
+    for (u, unit) in units.iter().enumerate() {
+        let own: Vec<usize> = (0..towns.len()).filter(|&t| towns[t].unit == u).collect();
+        settle(
+            params,
+            unit,
+            &towns,
+            &own,
+            &informal,
+            &mut rng,
+            &mut settlement,
+        );
+    }
+    let Settlement {
+        mut demand,
+        hood_of,
+        neighbourhoods,
+    } = settlement;
+    if let Some(target) = &params.target {
+        aim(&mut demand, &hood_of, &neighbourhoods, target, &mut rng);
+    }
     let fixed: Vec<usize> = by_size.iter().copied().take(params.existing).collect();
     let sites = towns
         .iter()
@@ -256,59 +330,181 @@ pub fn generate(params: &ProvinceParams, seed: u64) -> Instance {
     }
 }
 
-fn point(id: String, at: Point<f64>, weight: u32, group: &str) -> DemandPoint {
+/// A settlement seed: where a neighbourhood's cell grows from.
+struct Seed {
+    at: Point<f64>,
+    kind: AreaKind,
+}
+
+/// Tiles one area around its settlement seeds and places its households (towns `own`).
+fn settle(
+    params: &ProvinceParams,
+    unit: &Unit,
+    towns: &[Town],
+    own: &[usize],
+    informal: &[bool],
+    rng: &mut ChaCha8Rng,
+    out: &mut Settlement,
+) {
+    let area = &unit.geometry;
+    let mut seeds = Vec::new();
+    // Each town's first seed is its centre: the fallback place of its blocks.
+    let mut centre_seed = Vec::with_capacity(own.len());
+    for &t in own {
+        let town = &towns[t];
+        centre_seed.push(seeds.len());
+        seeds.push(Seed {
+            at: town.centre,
+            kind: AreaKind::Urban,
+        });
+        for _ in 1..town
+            .households
+            .div_ceil(params.urban_hood_households)
+            .max(1)
+        {
+            let at = rounded(around(rng, area, town.centre, town.sigma_deg()));
+            let fringe = informal[t] && km_between(at, town.centre) > FRINGE * town.radius_km;
+            let kind = if fringe {
+                AreaKind::Informal
+            } else {
+                AreaKind::Urban
+            };
+            seeds.push(Seed { at, kind });
+        }
+    }
+    let first_rural = seeds.len();
+    for _ in 0..unit
+        .rural_households
+        .div_ceil(params.rural_hood_households)
+        .max(1)
+    {
+        // Away from the towns where the land allows, so that towns keep whole cells.
+        let mut at = uniform_in(rng, area);
+        for _ in 1..TRIES {
+            if !own.iter().any(|&t| towns[t].covers(at)) {
+                break;
+            }
+            at = uniform_in(rng, area);
+        }
+        seeds.push(Seed {
+            at: rounded(at),
+            kind: AreaKind::Rural,
+        });
+    }
+    let points: Vec<Point<f64>> = seeds.iter().map(|s| s.at).collect();
+    let tiling = Tiling::new(area, &points);
+    // A cell's kind is its first seed's; cells come in the order of their first seed.
+    let mut kind_of_cell = Vec::with_capacity(tiling.cells().len());
+    for (s, seed) in seeds.iter().enumerate() {
+        if tiling.cell_of_seed(s) == kind_of_cell.len() {
+            kind_of_cell.push(seed.kind);
+        }
+    }
+    let base = out.neighbourhoods.len();
+    out.neighbourhoods
+        .extend(
+            tiling
+                .cells()
+                .iter()
+                .enumerate()
+                .map(|(c, geometry)| Neighbourhood {
+                    id: format!("{}-{:04}", unit.id, c + 1),
+                    name: format!("{} {}", unit.name, c + 1),
+                    kind: kind_of_cell[c],
+                    geometry: geometry.clone(),
+                }),
+        );
+    // Draws `draw` until the point lies in the area and in a cell of a kind `fits` accepts;
+    // after TRIES draws, the fallback seed's own position and cell.
+    let mut place = |rng: &mut ChaCha8Rng,
+                     draw: &dyn Fn(&mut ChaCha8Rng) -> Point<f64>,
+                     fits: fn(AreaKind) -> bool,
+                     fallback: usize,
+                     point: DemandPoint| {
+        let (position, cell) = (0..TRIES)
+            .find_map(|_| {
+                let at = rounded(draw(rng));
+                let cell = tiling.cell_at(at)?;
+                (fits(kind_of_cell[cell]) && area.contains(&at)).then_some((at, cell))
+            })
+            .unwrap_or((seeds[fallback].at, tiling.cell_of_seed(fallback)));
+        out.demand.push(DemandPoint { position, ..point });
+        out.hood_of.push(base + cell);
+    };
+    for (&t, &centre) in own.iter().zip(&centre_seed) {
+        let town = &towns[t];
+        let blocks = town.households.div_ceil(BLOCK_HOUSEHOLDS) as usize;
+        let draw = |rng: &mut ChaCha8Rng| around(rng, area, town.centre, town.sigma_deg());
+        for (b, weight) in split_weighted(town.households, &vec![1.0; blocks])
+            .into_iter()
+            .enumerate()
+        {
+            let id = format!("{}-u{:02}-{b:05}", unit.id, town.rank);
+            place(
+                rng,
+                &draw,
+                |kind| kind != AreaKind::Rural,
+                centre,
+                household(id, weight, "urban"),
+            );
+        }
+    }
+    let villages = unit.rural_households.div_ceil(VILLAGE_HOUSEHOLDS) as usize;
+    for (v, weight) in split(unit.rural_households, villages, rng)
+        .into_iter()
+        .enumerate()
+    {
+        let id = format!("{}-r{v:05}", unit.id);
+        place(
+            rng,
+            &|rng| uniform_in(rng, area),
+            |kind| kind == AreaKind::Rural,
+            first_rural,
+            household(id, weight, "rural"),
+        );
+    }
+}
+
+/// A demand point of `weight` households, not yet placed.
+fn household(id: String, weight: u32, group: &str) -> DemandPoint {
     DemandPoint {
         id,
-        position: rounded(at),
+        position: Point::new(0.0, 0.0),
         weight: f64::from(weight),
         group: Some(group.to_owned()),
     }
 }
 
-/// Square cells of `cell_km` over the county's bounding box, clipped to the county, in row
-/// order; `kind_at` gives the kind of a cell from its centre.
-fn tile(
-    county: &County,
-    cell_km: f64,
-    kind_at: impl Fn(Point<f64>) -> AreaKind,
-) -> Vec<Neighbourhood> {
-    let Some(bbox) = county.geometry.bounding_rect() else {
-        return Vec::new();
-    };
-    let dy = cell_km / KM_PER_DEGREE;
-    let dx = dy / bbox.center().y.to_radians().cos();
-    let columns = ((bbox.width() / dx).ceil() as usize).max(1);
-    let rows = ((bbox.height() / dy).ceil() as usize).max(1);
-    let mut cells = Vec::new();
-    for row in 0..rows {
-        for column in 0..columns {
-            let min = (
-                bbox.min().x + column as f64 * dx,
-                bbox.min().y + row as f64 * dy,
-            );
-            let rect = Rect::new(min, (min.0 + dx, min.1 + dy)).to_polygon();
-            let geometry = if county.geometry.contains(&rect) {
-                MultiPolygon(vec![rect])
-            } else {
-                county.geometry.intersection(&MultiPolygon(vec![rect]))
-            };
-            // Slivers under about 100 m² are rounding, not land.
-            if geometry.unsigned_area() < 1e-8 {
-                continue;
-            }
-            let centre = geometry
-                .interior_point()
-                .unwrap_or(Point::from(bbox.center()));
-            let n = cells.len() + 1;
-            cells.push(Neighbourhood {
-                id: format!("{}-{n:04}", county.id),
-                name: format!("{} {n}", county.name),
-                kind: kind_at(centre),
-                geometry,
-            });
+/// Replaces household weights by target households, by the rule of [`Target`].
+fn aim(
+    demand: &mut [DemandPoint],
+    hood_of: &[usize],
+    neighbourhoods: &[Neighbourhood],
+    target: &Target,
+    rng: &mut ChaCha8Rng,
+) {
+    let deprivation: Vec<f64> = neighbourhoods
+        .iter()
+        .map(|_| rng.random_range(0.5..1.5))
+        .collect();
+    let kind_of = |i: usize| neighbourhoods[hood_of[i]].kind;
+    let mut shares = PerKind::default();
+    for (i, point) in demand.iter().enumerate() {
+        if point.weight > 0.0 {
+            *shares.get_mut(kind_of(i)) = *target.shares.get(kind_of(i));
         }
     }
-    cells
+    let per_kind = split_weighted(target.households, &shares.0);
+    for (kind, total) in AreaKind::ALL.into_iter().zip(per_kind) {
+        let members: Vec<usize> = (0..demand.len()).filter(|&i| kind_of(i) == kind).collect();
+        let factors: Vec<f64> = members
+            .iter()
+            .map(|&i| demand[i].weight * deprivation[hood_of[i]])
+            .collect();
+        for (&i, weight) in members.iter().zip(split_weighted(total, &factors)) {
+            demand[i].weight = f64::from(weight);
+        }
+    }
 }
 
 #[cfg(test)]
