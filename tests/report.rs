@@ -253,3 +253,51 @@ fn access_reports_have_no_opening_order_chart() {
     assert_eq!(figure(&page, "centres"), 300.0);
     assert!(texts(&page, "#gap").is_empty());
 }
+
+#[test]
+fn compare_reports_every_variant_side_by_side_whatever_the_jobs() {
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo/scenario.toml");
+    let compare = |jobs: &str| {
+        let out = tempfile::tempdir().unwrap();
+        run(
+            &["compare", scenario.to_str().unwrap(), "--jobs", jobs],
+            out.path(),
+        );
+        out
+    };
+    let (one, three) = (compare("1"), compare("3"));
+    for file in [
+        "compare.csv",
+        "report.html",
+        "twenty/report.html",
+        "twenty/map.png",
+    ] {
+        assert_eq!(
+            std::fs::read(one.path().join(file)).unwrap(),
+            std::fs::read(three.path().join(file)).unwrap(),
+            "{file} depends on --jobs"
+        );
+    }
+    let csv = std::fs::read_to_string(one.path().join("compare.csv")).unwrap();
+    let variants: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(variants, ["twelve", "twenty", "twelve-no-quota-rural-8km"]);
+    let page = page(one.path());
+    assert_eq!(
+        texts(&page, "#compare tbody td[dir=auto]:first-child"),
+        variants
+    );
+    assert_eq!(texts(&page, "figure img").len(), 3);
+    // Each variant's map in the comparison is the one in its folder.
+    let twenty = std::fs::read(one.path().join("twenty/map.png")).unwrap();
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(twenty);
+    assert!(
+        std::fs::read_to_string(one.path().join("report.html"))
+            .unwrap()
+            .contains(&encoded)
+    );
+}

@@ -60,7 +60,8 @@ fn compare_runs_the_demo_variants_side_by_side() {
             "covered_share_informal",
             "mean_distance_m",
             "gini",
-            "gap"
+            "gap",
+            "most_uncovered"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
@@ -82,6 +83,14 @@ fn compare_runs_the_demo_variants_side_by_side() {
         // Each variant's full plan sits in its own folder, agreeing with the table.
         let plan = plan_json(&out.path().join(&row[0]));
         assert_eq!(plan["p"].as_f64(), Some(number(row, 2)));
+        let access: Value = serde_json::from_slice(
+            &std::fs::read(out.path().join(&row[0]).join("access.json")).expect("access.json"),
+        )
+        .expect("access.json is JSON");
+        assert_eq!(
+            access["equity"]["worst_neighbourhoods"][0]["name"].as_str(),
+            Some(&row[10])
+        );
     }
     let (twelve, twenty, wide) = (&rows[0], &rows[1], &rows[2]);
     assert_eq!(

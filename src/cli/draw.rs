@@ -49,13 +49,14 @@ impl Default for Drawing {
 }
 
 /// Draws map.png and map.svg (unless `--no-map`) and writes report.html, with the map, into
-/// `out`. The map shows what the report does, under the report's title and `subtitle`.
+/// `out`. The map shows what the report does, under the report's title and `subtitle`. Returns
+/// the map's PNG bytes, for a report that gathers several.
 pub fn write_drawings(
     out: &Path,
     drawing: Drawing,
     subtitle: &str,
     report_input: ReportInput,
-) -> Result<()> {
+) -> Result<Option<Vec<u8>>> {
     let map_png = if drawing.maps {
         let scene = Scene::new(&MapInput {
             title: report_input.title,
@@ -76,5 +77,6 @@ pub fn write_drawings(
         map_png: map_png.as_deref(),
         ..report_input
     })?;
-    super::write_file(&out.join("report.html"), html.as_bytes())
+    super::write_file(&out.join("report.html"), html.as_bytes())?;
+    Ok(map_png)
 }

@@ -210,6 +210,8 @@ pub struct Planned {
     pub access: Access,
     /// The capacitated assignment to the open centres, when a capacity was given.
     pub capacitated: Option<Assignment>,
+    /// The map as PNG bytes, unless maps were turned off.
+    pub map_png: Option<Vec<u8>>,
 }
 
 /// Loads the inputs, solves, and writes plan.json, centres.geojson and the access outputs
@@ -282,7 +284,7 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
         .clone()
         .unwrap_or_else(|| format!("{} plan: {} centres", report.model, report.p));
     let subtitle = summary_line(&measures, Some(&report));
-    super::draw::write_drawings(
+    let map_png = super::draw::write_drawings(
         out,
         request.drawing,
         &subtitle,
@@ -318,6 +320,7 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
         report,
         access: measures.access,
         capacitated,
+        map_png,
     })
 }
 

@@ -29,6 +29,9 @@ pub struct CompareRow {
     pub gini: f64,
     /// Relative gap between the plan and its proven bound (0: proven optimal).
     pub gap: f64,
+    /// The neighbourhood with the most uncovered weight: whom the variant leaves furthest behind
+    /// (empty without neighbourhoods or when every one is covered).
+    pub most_uncovered: Option<String>,
 }
 
 impl CompareRow {
@@ -54,6 +57,11 @@ impl CompareRow {
             mean_distance_m: access.overall.mean_distance_m,
             gini: access.overall.gini,
             gap: report.gap,
+            most_uncovered: access
+                .equity
+                .worst_neighbourhoods
+                .first()
+                .map(|w| w.name.clone()),
         }
     }
 }
@@ -68,6 +76,8 @@ pub fn write_compare_csv(out: impl Write, rows: &[CompareRow]) -> io::Result<()>
 }
 
 /// Writes the rows as an aligned text table for the terminal: shares and the gap in percent.
+/// The most uncovered neighbourhood is left to the CSV and the HTML report, where right-to-left
+/// names display properly.
 pub fn write_compare(mut out: impl Write, rows: &[CompareRow]) -> io::Result<()> {
     let width = rows
         .iter()
@@ -125,6 +135,7 @@ mod tests {
             mean_distance_m: 1234.56,
             gini: 0.41234,
             gap: 0.0,
+            most_uncovered: Some("محله لاله".into()),
         }
     }
 
@@ -135,8 +146,8 @@ mod tests {
         assert_eq!(
             String::from_utf8_lossy(&out),
             "variant,model,centres,covered_share,covered_share_urban,covered_share_rural,\
-             covered_share_informal,mean_distance_m,gini,gap\n\
-             a,mclp,12,0.875,1.0,0.5,,1234.56,0.41234,0.0\n"
+             covered_share_informal,mean_distance_m,gini,gap,most_uncovered\n\
+             a,mclp,12,0.875,1.0,0.5,,1234.56,0.41234,0.0,محله لاله\n"
         );
     }
 

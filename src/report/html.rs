@@ -90,9 +90,32 @@ pub fn report(input: &ReportInput) -> Result<String> {
     Ok(page(input.title, body))
 }
 
-/// The report of `siting compare`: the variants side by side.
-pub fn compare_report(title: &str, rows: &[CompareRow]) -> String {
-    page(title, html! { h1 { (title) } (compare_table(rows)) })
+/// The report of `siting compare`: the variants' figures side by side, then their maps (`maps`
+/// holds each row's map.png, `None` where none was drawn).
+pub fn compare_report(title: &str, rows: &[CompareRow], maps: &[Option<Vec<u8>>]) -> String {
+    page(
+        title,
+        html! {
+            h1 { (title) }
+            (compare_table(rows))
+            @if maps.iter().any(Option::is_some) {
+                section {
+                    h2 { "Maps" }
+                    div.maps {
+                        @for (row, map) in rows.iter().zip(maps) {
+                            @if let Some(png) = map {
+                                figure {
+                                    img src=(format!("data:image/png;base64,{}", BASE64.encode(png)))
+                                        alt=(format!("Map of variant {}", row.variant));
+                                    figcaption dir="auto" { (row.variant) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
 }
 
 /// The page around a body: styles and the embedded font.
@@ -126,6 +149,7 @@ p { line-height: 1.5; max-width: 75ch; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: 10px 14px; min-width: 150px; }
 .card .value { font-size: 24px; font-weight: bold; }
 .card .label { font-size: 13px; color: #555; }
+.maps { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 16px; }
 figure { margin: 0; }
 figure img, .chart svg { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: 13px; color: #555; }
@@ -320,7 +344,7 @@ fn compare_table(rows: &[CompareRow]) -> Markup {
             table id="compare" {
                 thead { tr {
                     th { "variant" } th { "model" } th { "centres" } th { "covered" } th { "urban" } th { "rural" }
-                    th { "informal" } th { "mean distance" } th { "Gini" } th { "gap" }
+                    th { "informal" } th { "mean distance" } th { "Gini" } th { "gap" } th { "most uncovered neighbourhood" }
                 } }
                 tbody {
                     @for r in rows {
@@ -335,6 +359,7 @@ fn compare_table(rows: &[CompareRow]) -> Markup {
                             td.n { (distance(r.mean_distance_m, DistanceUnit::Metres)) }
                             td.n { (format!("{:.3}", r.gini)) }
                             td.n { (format!("{:.2}%", 100.0 * r.gap)) }
+                            td dir="auto" { (r.most_uncovered.as_deref().unwrap_or("–")) }
                         }
                     }
                 }
