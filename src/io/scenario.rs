@@ -119,16 +119,30 @@ struct Table {
     cost: Option<Spanned<PathBuf>>,
     model: Option<Model>,
     p: Option<usize>,
-    radius: Option<f64>,
-    radius_urban: Option<f64>,
-    radius_rural: Option<f64>,
-    radius_informal: Option<f64>,
-    target_coverage: Option<f64>,
+    radius: Option<Spanned<f64>>,
+    radius_urban: Option<Spanned<f64>>,
+    radius_rural: Option<Spanned<f64>>,
+    radius_informal: Option<Spanned<f64>>,
+    target_coverage: Option<Spanned<f64>>,
     min_sites: Option<MinSites>,
     seed: Option<u64>,
-    time_limit: Option<f64>,
+    time_limit: Option<Spanned<f64>>,
     title: Option<String>,
 }
+
+/// The ranges numbers must fall in, checked where the file still tells the line.
+const METRES: (fn(f64) -> bool, &str) = (
+    |x| x.is_finite() && x >= 0.0,
+    "must be a non-negative number of metres",
+);
+const SHARE: (fn(f64) -> bool, &str) = (
+    |x| (0.0..=1.0).contains(&x),
+    "must be a share between 0 and 1",
+);
+const SECONDS: (fn(f64) -> bool, &str) = (
+    |x| x.is_finite() && x >= 0.0,
+    "must be a non-negative number of seconds",
+);
 
 /// `min_sites = { urban = 50, rural = 31 }`; kinds left out need no centres.
 #[derive(Deserialize)]
@@ -282,6 +296,20 @@ impl File<'_> {
                 })
                 .transpose()
         };
+        let number =
+            |value: &Option<Spanned<f64>>, key: &str, (valid, rule): (fn(f64) -> bool, &str)| {
+                value
+                    .as_ref()
+                    .map(|spanned| {
+                        let x = *spanned.get_ref();
+                        if valid(x) {
+                            Ok(x)
+                        } else {
+                            Err(self.error(spanned.span(), key, format!("{rule}, not {x}")))
+                        }
+                    })
+                    .transpose()
+            };
         Ok(PlanOptions {
             demand: input(&table.demand, "demand")?,
             candidates: input(&table.candidates, "candidates")?,
@@ -289,19 +317,19 @@ impl File<'_> {
             cost: input(&table.cost, "cost")?,
             model: table.model,
             p: table.p,
-            radius: table.radius,
+            radius: number(&table.radius, "radius", METRES)?,
             radius_by_kind: PerKind([
-                table.radius_urban,
-                table.radius_rural,
-                table.radius_informal,
+                number(&table.radius_urban, "radius_urban", METRES)?,
+                number(&table.radius_rural, "radius_rural", METRES)?,
+                number(&table.radius_informal, "radius_informal", METRES)?,
             ]),
-            target_coverage: table.target_coverage,
+            target_coverage: number(&table.target_coverage, "target_coverage", SHARE)?,
             min_sites: table
                 .min_sites
                 .as_ref()
                 .map(|m| PerKind([m.urban, m.rural, m.informal])),
             seed: table.seed,
-            time_limit: table.time_limit,
+            time_limit: number(&table.time_limit, "time_limit", SECONDS)?,
             title: table.title.clone(),
         })
     }

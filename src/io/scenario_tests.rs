@@ -140,3 +140,33 @@ fn a_top_level_name_is_a_missing_variant_header() {
     assert_eq!(err.location, Location::Line(2), "{err}");
     assert!(err.problem.contains("[[variant]] header missing"), "{err}");
 }
+
+#[test]
+fn numbers_out_of_range_name_key_and_line() {
+    for (line, problem) in [
+        (
+            "radius = -5",
+            "must be a non-negative number of metres, not -5",
+        ),
+        (
+            "radius_rural = nan",
+            "must be a non-negative number of metres, not NaN",
+        ),
+        (
+            "target_coverage = 1.5",
+            "must be a share between 0 and 1, not 1.5",
+        ),
+        (
+            "time_limit = -1.0",
+            "must be a non-negative number of seconds, not -1",
+        ),
+    ] {
+        let key = line.split(" = ").next().expect("key");
+        // Also inside a variant, where the base could not have caught it.
+        let text = format!("demand = \"demand.csv\"\n\n[[variant]]\nname = \"v\"\n{line}\n");
+        let err = read_err(&text);
+        assert_eq!(err.location, Location::Line(5), "{line}");
+        assert_eq!(err.field.as_deref(), Some(key), "{line}");
+        assert_eq!(err.problem, problem, "{line}");
+    }
+}
