@@ -4,6 +4,7 @@ use crate::access::DistanceUnit;
 use crate::map::text::{self, FAMILY};
 use crate::model::AreaKind;
 use crate::{Error, Result};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 /// Chart size in pixels; the page scales it to its column.
@@ -48,21 +49,22 @@ fn failed<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> Err
     Error::Render(e.to_string())
 }
 
-/// The share of each kind's target population within each distance of its nearest centre (a
-/// weighted cumulative distribution), each with a thin dashed line at its service radius, up to
-/// the share that radius covers.
-pub fn distance_chart(curves: &[Curve], unit: DistanceUnit) -> Result<String> {
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Axes and what the chart shows on them.
+struct Frame<'a> {
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    x_desc: &'a str,
+    y_desc: &'a str,
+    /// Whole numbers on the x axis (counts of centres).
+    whole_x: bool,
+    legend: SeriesLabelPosition,
+}
+
+/// An SVG chart: white ground, grid and axis titles, the series `draw` adds, then their legend.
+fn svg_chart(frame: Frame, draw: impl FnOnce(&mut Chart) -> Result<()>) -> Result<String> {
     text::register()?;
-    let (scale, unit_label) = match unit {
-        DistanceUnit::Metres => (1000.0, "distance to the nearest centre (km)"),
-        DistanceUnit::Cost => (1.0, "cost to the nearest centre"),
-    };
-    let x_max = curves
-        .iter()
-        .flat_map(|c| c.points.iter().map(|p| p.0).chain(c.radius))
-        .fold(0.0_f64, f64::max)
-        / scale;
-    let x_max = if x_max > 0.0 { x_max * 1.05 } else { 1.0 };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
@@ -71,25 +73,57 @@ pub fn distance_chart(curves: &[Curve], unit: DistanceUnit) -> Result<String> {
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(56)
-            .build_cartesian_2d(0.0..x_max, 0.0..100.0)
+            .build_cartesian_2d(frame.x, frame.y)
             .map_err(failed)?;
-        chart
-            .configure_mesh()
-            .x_desc(unit_label)
-            .y_desc("% of target population within")
+        let whole = |x: &f64| format!("{x:.0}");
+        let mut mesh = chart.configure_mesh();
+        mesh.x_desc(frame.x_desc)
+            .y_desc(frame.y_desc)
             .label_style((FAMILY, 13))
-            .light_line_style(RGBColor(235, 235, 235))
+            .light_line_style(RGBColor(235, 235, 235));
+        if frame.whole_x {
+            mesh.x_label_formatter(&whole);
+        }
+        mesh.draw().map_err(failed)?;
+        draw(&mut chart)?;
+        chart
+            .configure_series_labels()
+            .position(frame.legend)
+            .background_style(WHITE.mix(0.9))
+            .border_style(RGBColor(180, 180, 180))
+            .label_font((FAMILY, 13))
             .draw()
             .map_err(failed)?;
+        root.present().map_err(failed)?;
+    }
+    Ok(svg)
+}
+
+/// The share of each kind's target population within each distance of its nearest centre (a
+/// weighted cumulative distribution), each with a thin dashed line at its service radius, up to
+/// the share that radius covers.
+pub fn distance_chart(curves: &[Curve], unit: DistanceUnit) -> Result<String> {
+    let (scale, x_desc) = match unit {
+        DistanceUnit::Metres => (1000.0, "distance to the nearest centre (km)"),
+        DistanceUnit::Cost => (1.0, "cost to the nearest centre"),
+    };
+    let x_max = curves
+        .iter()
+        .flat_map(|c| c.points.iter().map(|p| p.0).chain(c.radius))
+        .fold(0.0_f64, f64::max)
+        / scale;
+    let frame = Frame {
+        x: 0.0..if x_max > 0.0 { x_max * 1.05 } else { 1.0 },
+        y: 0.0..100.0,
+        x_desc,
+        y_desc: "% of target population within",
+        whole_x: false,
+        legend: SeriesLabelPosition::LowerRight,
+    };
+    svg_chart(frame, |chart| {
         for curve in curves {
             let (colour, width, dashed) = line_style(curve.kind);
             let style = colour.stroke_width(width);
-            let points: Vec<(f64, f64)> = curve
-                .points
-                .iter()
-                .map(|&(d, share)| (d / scale, 100.0 * share))
-                .collect();
-            let legend = move |(x, y): (i32, i32)| PathElement::new([(x, y), (x + 20, y)], style);
             if let Some(r) = curve.radius {
                 let x = r / scale;
                 chart
@@ -101,108 +135,75 @@ pub fn distance_chart(curves: &[Curve], unit: DistanceUnit) -> Result<String> {
                     ))
                     .map_err(failed)?;
             }
-            if dashed {
-                chart
-                    .draw_series(DashedLineSeries::new(points, 6, 3, style))
-                    .map_err(failed)?
-                    .label(&curve.label)
-                    .legend(legend);
+            let points: Vec<(f64, f64)> = curve
+                .points
+                .iter()
+                .map(|&(d, share)| (d / scale, 100.0 * share))
+                .collect();
+            let drawn = if dashed {
+                chart.draw_series(DashedLineSeries::new(points, 6, 3, style))
             } else {
-                chart
-                    .draw_series(LineSeries::new(points, style))
-                    .map_err(failed)?
-                    .label(&curve.label)
-                    .legend(legend);
-            }
+                chart.draw_series(LineSeries::new(points, style))
+            };
+            drawn
+                .map_err(failed)?
+                .label(&curve.label)
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], style));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font((FAMILY, 13))
-            .draw()
-            .map_err(failed)?;
-        root.present().map_err(failed)?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 /// Coverage as centres open in the plan's order: a bar per centre for what it adds (existing
 /// centres in grey, new ones in blue) and a line for the running total, both as a share of all
 /// target population.
 pub fn coverage_chart(covered: &[f64], existing: &[bool], total_weight: f64) -> Result<String> {
-    text::register()?;
     let share = |w: f64| 100.0 * w / total_weight.max(f64::MIN_POSITIVE);
     let top = covered.last().map_or(1.0, |&w| share(w)).max(1.0) * 1.1;
-    let n = covered.len();
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(failed)?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(56)
-            .build_cartesian_2d(0.0..(n as f64 + 0.5), 0.0..top.min(100.0))
-            .map_err(failed)?;
+    let frame = Frame {
+        x: 0.0..(covered.len() as f64 + 0.5),
+        y: 0.0..top.min(100.0),
+        x_desc: "centres open, in the plan's order",
+        y_desc: "% of target population covered",
+        whole_x: true,
+        legend: SeriesLabelPosition::UpperLeft,
+    };
+    let (grey, blue, ink) = (
+        RGBColor(90, 90, 90),
+        RGBColor(0, 114, 178),
+        RGBColor(33, 33, 33),
+    );
+    svg_chart(frame, |chart| {
+        let gains = covered.iter().scan(0.0, |before, &after| {
+            let gain = after - *before;
+            *before = after;
+            Some(gain)
+        });
         chart
-            .configure_mesh()
-            .x_desc("centres open, in the plan's order")
-            .y_desc("% of target population covered")
-            .label_style((FAMILY, 13))
-            .light_line_style(RGBColor(235, 235, 235))
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .draw()
-            .map_err(failed)?;
-        let gains = covered
-            .iter()
-            .scan(0.0, |before, &after| {
-                let gain = after - *before;
-                *before = after;
-                Some(gain)
-            })
-            .enumerate();
-        chart
-            .draw_series(gains.map(|(k, gain)| {
+            .draw_series(gains.enumerate().map(|(k, gain)| {
                 let colour = if existing.get(k).copied().unwrap_or(false) {
-                    RGBColor(90, 90, 90)
+                    grey
                 } else {
-                    RGBColor(0, 114, 178)
+                    blue
                 };
                 let x = k as f64 + 1.0;
                 Rectangle::new([(x - 0.35, 0.0), (x + 0.35, share(gain))], colour.filled())
             }))
             .map_err(failed)?
-            .label("added by this centre")
-            .legend(|(x, y)| {
-                Rectangle::new(
-                    [(x, y - 5), (x + 16, y + 5)],
-                    RGBColor(0, 114, 178).filled(),
-                )
-            });
+            .label("added by this centre (grey: existing)")
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], blue.filled()));
+        let line = ink.stroke_width(2);
         chart
             .draw_series(LineSeries::new(
                 covered
                     .iter()
                     .enumerate()
                     .map(|(k, &w)| (k as f64 + 1.0, share(w))),
-                RGBColor(33, 33, 33).stroke_width(2),
+                line,
             ))
             .map_err(failed)?
             .label("covered so far")
-            .legend(|(x, y)| {
-                PathElement::new([(x, y), (x + 20, y)], RGBColor(33, 33, 33).stroke_width(2))
-            });
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font((FAMILY, 13))
-            .draw()
-            .map_err(failed)?;
-        root.present().map_err(failed)?;
-    }
-    Ok(svg)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], line));
+        Ok(())
+    })
 }

@@ -5,7 +5,7 @@ use super::CompareRow;
 use super::charts::{Curve, coverage_chart, distance_chart};
 use crate::Result;
 use crate::access::{
-    AccessInput, DistanceUnit, Figures, Measures, coverage_by_opening, distance_distribution,
+    AccessInput, DistanceUnit, Figures, Measures, distance_distribution, greedy_opening,
 };
 use crate::map::{distance_label, text};
 use crate::model::AreaKind;
@@ -43,18 +43,23 @@ pub fn report(input: &ReportInput) -> Result<String> {
     let coverage_svg = input
         .plan
         .map(|_| {
-            let curve = coverage_by_opening(
-                &input.access,
+            let sites = input.access.sites;
+            // Existing centres first, as greedy_opening keeps them.
+            let (mut open, new): (Vec<usize>, Vec<usize>) =
+                input.access.open.iter().partition(|&&s| sites[s].fixed);
+            let existing = open.len();
+            open.extend(new);
+            let (order, curve) = greedy_opening(
+                &AccessInput {
+                    open: &open,
+                    ..input.access
+                },
                 input.radius,
                 &input.measures.neighbourhood_of,
+                existing,
             );
-            let existing: Vec<bool> = input
-                .access
-                .open
-                .iter()
-                .map(|&s| input.access.sites[s].fixed)
-                .collect();
-            coverage_chart(&curve, &existing, access.overall.total_weight)
+            let fixed: Vec<bool> = order.iter().map(|&k| sites[open[k]].fixed).collect();
+            coverage_chart(&curve, &fixed, access.overall.total_weight)
         })
         .transpose()?;
     let body = html! {
@@ -79,7 +84,7 @@ pub fn report(input: &ReportInput) -> Result<String> {
         @if let Some(svg) = &coverage_svg {
             section {
                 h2 { "Coverage as centres open" }
-                p { "Each bar is what one more centre adds, in the order the plan opened them (existing centres first); the line is the share covered so far. Where the bars flatten, more centres buy little." }
+                p { "Each bar is what one more of the plan's centres adds: the existing centres first, then at each step the centre that adds the most. The line is the share covered so far; where the bars flatten, more centres buy little, and the first bars say which centres to open first if they cannot all open at once." }
                 div.chart { (PreEscaped(strip_xml_declaration(svg))) }
             }
         }
