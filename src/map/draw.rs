@@ -249,7 +249,8 @@ fn legend<DB: DrawingBackend>(paint: &Painter<DB>, scene: &Scene) -> Result<()> 
         caseload(&mut y, false, "new")?;
     }
     if scene.max_caseload > 0.0 {
-        centre(paint, (x + 13, y + 6), false, 16)?;
+        let largest = scene.markers.iter().map(|m| m.size).max().unwrap_or(16);
+        centre(paint, (x + 13, y + 6), false, largest)?;
         y += 6;
         paint.text(
             &format!("largest: {}", grouped(scene.max_caseload)),

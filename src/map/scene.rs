@@ -194,7 +194,7 @@ impl Scene {
             .map(|c| Marker {
                 at: frame.px(Point::new(c.lon, c.lat)),
                 existing: c.fixed,
-                size: marker_size(c.caseload_weight, max_caseload),
+                size: marker_size(c.caseload_weight, max_caseload, measures.centres.len()),
             })
             .collect();
         let circles = match access.distance_unit {
@@ -302,14 +302,17 @@ fn exterior_area(hood: &Neighbourhood) -> f64 {
         .sum()
 }
 
-/// Marker radius: 4 px for an empty centre up to 16 px for the largest caseload, by area.
-fn marker_size(caseload: f64, max_caseload: f64) -> i32 {
+/// Marker radius, by area: from a quarter of the largest for an empty centre up to the largest
+/// for the biggest caseload. The largest is 16 px up to 100 centres and shrinks with more, down to
+/// 5 px, so that a national map of thousands of centres still shows the ground under them.
+fn marker_size(caseload: f64, max_caseload: f64, centres: usize) -> i32 {
+    let largest = (16.0 * (100.0 / centres.max(1) as f64).sqrt()).clamp(5.0, 16.0);
     let share = if max_caseload > 0.0 {
         caseload / max_caseload
     } else {
         0.0
     };
-    4 + (12.0 * share.sqrt()).round() as i32
+    (largest * (0.25 + 0.75 * share.sqrt())).round() as i32
 }
 
 /// The radius drawn around a centre: the service radius of the kind of area it stands in, or the
@@ -399,9 +402,12 @@ mod tests {
     }
 
     #[test]
-    fn markers_grow_with_the_square_root_of_the_caseload() {
-        assert_eq!(marker_size(0.0, 0.0), 4);
-        assert_eq!(marker_size(100.0, 100.0), 16);
-        assert_eq!(marker_size(25.0, 100.0), 10);
+    fn markers_grow_with_the_square_root_of_the_caseload_and_shrink_with_many_centres() {
+        assert_eq!(marker_size(0.0, 0.0, 12), 4);
+        assert_eq!(marker_size(100.0, 100.0, 12), 16);
+        assert_eq!(marker_size(25.0, 100.0, 12), 10);
+        assert_eq!(marker_size(100.0, 100.0, 400), 8);
+        assert_eq!(marker_size(100.0, 100.0, 2400), 5);
+        assert_eq!(marker_size(0.0, 100.0, 2400), 1);
     }
 }
