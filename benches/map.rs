@@ -9,8 +9,10 @@
 
 mod common;
 
+use criterion::measurement::WallTime;
 use criterion::{
-    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+    BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group,
+    criterion_main,
 };
 use geo::{MultiPolygon, Rect};
 use siting::access::{AccessInput, AccessParams, Measures, measure};
@@ -168,6 +170,21 @@ fn instances() -> Vec<Planned> {
     planned
 }
 
+/// A group of ten samples; above 500k points each sample is one iteration (flat sampling), so
+/// the whole bench stays at a few minutes on two cores.
+fn stage<'c>(c: &'c mut Criterion, name: &str, n: usize) -> BenchmarkGroup<'c, WallTime> {
+    let big = n > 500_000;
+    let mut group = c.benchmark_group(name);
+    group.sample_size(10);
+    if big {
+        group.sampling_mode(SamplingMode::Flat);
+    }
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(if big { 10 } else { 5 }));
+    group.throughput(Throughput::Elements(n as u64));
+    group
+}
+
 fn benches(c: &mut Criterion) {
     for planned in instances() {
         let n = planned.demand.len();
@@ -208,44 +225,28 @@ fn benches(c: &mut Criterion) {
             html.len()
         );
 
-        // Ten samples of one iteration each above 500k points, so the whole bench stays at a few
-        // minutes on two cores.
-        let big = n > 500_000;
-        let stage = |name: &str| {
-            let mut group = c.benchmark_group(name);
-            group.sample_size(10);
-            if big {
-                group.sampling_mode(SamplingMode::Flat);
-            }
-            group.warm_up_time(Duration::from_secs(1));
-            group.measurement_time(Duration::from_secs(if big { 10 } else { 5 }));
-            group.throughput(Throughput::Elements(n as u64));
-            group
-        };
         let id = BenchmarkId::from_parameter(&planned.label);
 
-        let mut group = stage("map_scene");
-        group.bench_function(id.clone(), |b| {
-            b.iter(|| black_box(Scene::new(&map_input)))
-        });
+        let mut group = stage(c, "map_scene", n);
+        group.bench_function(id.clone(), |b| b.iter(|| black_box(Scene::new(&map_input))));
         group.finish();
 
-        let mut group = stage("map_png");
+        let mut group = stage(c, "map_png", n);
         group.bench_function(id.clone(), |b| b.iter(|| black_box(scene.png().unwrap())));
         group.finish();
 
-        let mut group = stage("map_svg");
+        let mut group = stage(c, "map_svg", n);
         group.bench_function(id.clone(), |b| b.iter(|| black_box(scene.svg().unwrap())));
         group.finish();
 
-        let mut group = stage("report_html");
+        let mut group = stage(c, "report_html", n);
         group.bench_function(id.clone(), |b| {
             b.iter(|| black_box(report(&report_input).unwrap()))
         });
         group.finish();
 
         // The whole drawing stage of `siting plan` (files aside): scene, PNG, SVG and report.
-        let mut group = stage("map_and_report");
+        let mut group = stage(c, "map_and_report", n);
         group.bench_function(id, |b| {
             b.iter(|| {
                 let scene = Scene::new(&map_input);
