@@ -6,11 +6,15 @@
 #   PEER_PYTHON=/tmp/peer/bin/python benches/scaling.sh             # every case
 #   PEER_PYTHON=/tmp/peer/bin/python benches/scaling.sh demand      # only the demand ladder
 #   benches/scaling.sh national                                     # only the national preset
+#   benches/scaling.sh province                                     # only the 1.5M scenario
 #
 # Cases (seed 1 everywhere; instances cached in $WORK, default /tmp/siting-scaling):
 #   demand      10k, 100k, 1M demand points x 5,000 candidates, p = 97, radius 5 km
 #   candidates  100k demand points x 1,000, 5,000, 20,000 candidates, p = 97, radius 5 km
+#   candidates1m  the same at 1M demand points
 #   national    `siting generate --preset national --seed 1`, p = 2,400, radius 5 km
+#   province    the scenario: 1.5M demand points x 20,000 candidates, 1,200 settlements,
+#               p = 97, 2 km in urban and informal neighbourhoods, 10 km in rural ones
 # Synthetic instances come from the peer's make_instance.py (preset isfahan, max(300, N/1250)
 # settlements), with a 40 x 30 grid of neighbourhoods from benches/province_hoods.py, so the
 # command also joins, measures per neighbourhood and draws the map and report as a planner's run
@@ -41,12 +45,15 @@ national() {
     echo "$dir"
 }
 
-run() { # LABEL DIR P
+run() { # LABEL DIR P [RADIUS FLAGS...] (default --radius 5000)
     local label=$1 dir=$2 p=$3 out="$work/out-$1"
+    shift 3
+    local radius=("$@")
+    [ ${#radius[@]} -gt 0 ] || radius=(--radius 5000)
     local load n m
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     rm -rf "$out"
-    /usr/bin/time -v "$bin" plan "$dir" --model mclp --p "$p" --radius 5000 --out "$out" \
+    /usr/bin/time -v "$bin" plan "$dir" --model mclp --p "$p" "${radius[@]}" --out "$out" \
         2>"$out.time" >/dev/null
     n=$(($(wc -l <"$dir/demand.csv") - 1))
     m=$(($(wc -l <"$dir/candidates.csv") - 1))
@@ -67,7 +74,7 @@ EOF
 
 echo "| case | demand points | candidates | p | solve s | wall s | peak RSS | CPU | covered | gap | load before |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-cases=${*:-demand candidates national}
+cases=${*:-demand candidates candidates1m national province}
 for case in $cases; do
     case $case in
     demand)
@@ -78,10 +85,17 @@ for case in $cases; do
         for m in 1000 5000 20000; do
             run "candidates-$m" "$(synthetic 100000 $m)" 97
         done ;;
+    candidates1m)
+        for m in 1000 5000 20000; do
+            run "candidates1m-$m" "$(synthetic 1000000 $m)" 97
+        done ;;
     national)
         run national "$(national)" 2400 ;;
+    province)
+        run province "$(synthetic 1500000 20000)" 97 \
+            --radius-urban 2000 --radius-informal 2000 --radius-rural 10000 ;;
     *)
-        echo "unknown case $case: demand, candidates or national" >&2
+        echo "unknown case $case: demand, candidates, candidates1m, national or province" >&2
         exit 2 ;;
     esac
 done
