@@ -84,8 +84,8 @@ struct Planned {
     measures: Measures,
 }
 
-/// Plans MCLP with `p` centres (the search stopped after 5 s: the drawing needs a plan, not the
-/// best one) and measures access, as `siting plan` does before it draws.
+/// Plans MCLP with `p` centres and measures access, as `siting plan` does before it draws. No
+/// time limit, so the plan, and so every map and report, is the same on any machine.
 fn plan(
     label: String,
     demand: Vec<DemandPoint>,
@@ -108,11 +108,7 @@ fn plan(
         radius,
         target_coverage: None,
     };
-    let settings = Settings {
-        time_limit: Some(Duration::from_secs(5)),
-        ..Settings::default()
-    };
-    let outcome = solve(&problem, &params, &settings).unwrap();
+    let outcome = solve(&problem, &params, &Settings::default()).unwrap();
     let open = outcome.solution.open.clone();
     let input = AccessInput {
         demand: &demand,
