@@ -301,3 +301,42 @@ fn compare_reports_every_variant_side_by_side_whatever_the_jobs() {
             .contains(&encoded)
     );
 }
+
+#[test]
+fn without_neighbourhoods_the_map_draws_every_household_covered_or_not() {
+    // Eleven households on a line, one centre covering some of them (tests/data/README.md).
+    let line = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/plan-line");
+    let out = tempfile::tempdir().unwrap();
+    run(
+        &[
+            "plan",
+            "--demand",
+            line.join("demand.csv").to_str().unwrap(),
+            "--candidates",
+            line.join("candidates.csv").to_str().unwrap(),
+            "--model",
+            "mclp",
+            "--p",
+            "1",
+            "--radius",
+            "3000",
+        ],
+        out.path(),
+    );
+    let svg = std::fs::read_to_string(out.path().join("map.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let dots = |fill: &str| {
+        doc.descendants()
+            .filter(|n| n.has_tag_name("circle") && n.attribute("r") == Some("1"))
+            .filter(|n| n.attribute("fill") == Some(fill))
+            .count()
+    };
+    let plan = json(&out.path().join("plan.json"));
+    let covered_points = json(&out.path().join("access.json"))["covered_weight"]
+        .as_f64()
+        .unwrap();
+    assert_eq!(plan["total_weight"], 11.0);
+    // Unit weights: covered weight counts covered households; grey dots, then dark ones.
+    assert_eq!(dots("#969696") as f64, covered_points);
+    assert_eq!(dots("#280050") as f64, 11.0 - covered_points);
+}

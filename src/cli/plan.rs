@@ -279,10 +279,10 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
             &measures.nearest,
         )
     })?;
-    let title = request
-        .title
-        .clone()
-        .unwrap_or_else(|| format!("{} plan: {} centres", report.model, report.p));
+    let title = request.title.clone().unwrap_or_else(|| {
+        let plural = if report.p == 1 { "" } else { "s" };
+        format!("{} plan: {} centre{plural}", report.model, report.p)
+    });
     let subtitle = summary_line(&measures, Some(&report));
     let map_png = super::draw::write_drawings(
         out,

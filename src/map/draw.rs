@@ -2,7 +2,7 @@
 
 use super::MapMeasure;
 use super::scene::{Area, DENSITY_CELL, PANEL, Scene, Uncovered};
-use super::style::{Classes, INK, NEW_CENTRE, NO_DEMAND, Outline, PAPER, UNCOVERED};
+use super::style::{COVERED, Classes, INK, NEW_CENTRE, NO_DEMAND, Outline, PAPER, UNCOVERED};
 use super::text::{FAMILY, TextMode};
 use crate::model::AreaKind;
 use crate::report::grouped;
@@ -54,6 +54,9 @@ pub fn map<DB: DrawingBackend>(canvas: &Canvas<DB>, scene: &Scene, mode: TextMod
         INK.stroke_width(1),
     ))?;
     fills(&paint, &scene.areas)?;
+    for &at in &scene.covered {
+        paint.draw(&Circle::new(at, 1, COVERED.filled()))?;
+    }
     uncovered(&paint, &scene.uncovered)?;
     outlines(&paint, &scene.areas)?;
     for ring in &scene.circles {
@@ -269,11 +272,24 @@ fn legend<DB: DrawingBackend>(paint: &Painter<DB>, scene: &Scene) -> Result<()> 
         line(&mut y, "service radius, to scale")?;
     }
     y += 10;
-    heading(&mut y, "Uncovered target population")?;
+    if scene.covered.is_empty() {
+        heading(&mut y, "Uncovered target population")?;
+    } else {
+        heading(&mut y, "Target population")?;
+        paint.draw(&Circle::new((x + 13, y), 2, COVERED.filled()))?;
+        line(&mut y, "covered, one dot per point")?;
+    }
     match &scene.uncovered {
         Uncovered::Dots(_) => {
             paint.draw(&Circle::new((x + 13, y), 2, UNCOVERED.mix(0.7).filled()))?;
-            line(&mut y, "one dot per point")?;
+            line(
+                &mut y,
+                if scene.covered.is_empty() {
+                    "one dot per point"
+                } else {
+                    "uncovered"
+                },
+            )?;
         }
         Uncovered::Density(_) => {
             for (i, opacity) in [0.25, 0.55, 0.9].into_iter().enumerate() {

@@ -73,6 +73,8 @@ pub struct Scene {
     /// Neighbourhoods, largest first so that one inside another's hole is drawn over it.
     pub(super) areas: Vec<Area>,
     pub(super) uncovered: Uncovered,
+    /// Covered points, drawn faintly only when no neighbourhoods show where people live.
+    pub(super) covered: Vec<Px>,
     /// Service-radius circles, true to scale.
     pub(super) circles: Vec<Vec<Px>>,
     pub(super) markers: Vec<Marker>,
@@ -230,6 +232,11 @@ impl Scene {
             classes,
             areas,
             uncovered: uncovered(input, &frame),
+            covered: if hoods.is_empty() {
+                covered_dots(input, &frame)
+            } else {
+                Vec::new()
+            },
             circles,
             markers,
             max_caseload,
@@ -330,6 +337,23 @@ fn circle(frame: &Frame, centre: &CentreAccess, radius_m: f64) -> Vec<Px> {
     (0..=72)
         .map(|i| frame.px(Haversine.destination(origin, f64::from(i) * 5.0, radius_m)))
         .collect()
+}
+
+/// Covered points with weight, as dots; none when there are more than [`DOT_LIMIT`].
+fn covered_dots(input: &MapInput, frame: &Frame) -> Vec<Px> {
+    let covered = &input.measures.covered;
+    let dots: Vec<Px> = input
+        .demand
+        .par_iter()
+        .zip(covered.par_iter())
+        .filter(|&(d, &c)| c && d.weight > 0.0)
+        .map(|(d, _)| frame.px(d.position))
+        .collect();
+    if dots.len() <= DOT_LIMIT {
+        dots
+    } else {
+        Vec::new()
+    }
 }
 
 /// Uncovered points as dots, or their weight binned into cells when there are too many.

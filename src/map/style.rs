@@ -24,6 +24,8 @@ pub const PAPER: RGBColor = RGBColor(255, 255, 255);
 pub const INK: RGBColor = RGBColor(33, 33, 33);
 /// Okabe–Ito blue: newly proposed centres and service radii, apart from every fill colour.
 pub const NEW_CENTRE: RGBColor = RGBColor(0, 114, 178);
+/// Covered demand, shown only on maps without neighbourhoods.
+pub const COVERED: RGBColor = RGBColor(150, 150, 150);
 /// Uncovered demand: dots or density shading.
 pub const UNCOVERED: RGBColor = RGBColor(40, 0, 80);
 

@@ -75,7 +75,14 @@ fn svg_chart(frame: Frame, draw: impl FnOnce(&mut Chart) -> Result<()>) -> Resul
             .y_label_area_size(56)
             .build_cartesian_2d(frame.x, frame.y)
             .map_err(failed)?;
-        let whole = |x: &f64| format!("{x:.0}");
+        // Ticks between whole numbers stay unlabelled rather than repeat a rounded label.
+        let whole = |x: &f64| {
+            if x.fract() == 0.0 {
+                format!("{x:.0}")
+            } else {
+                String::new()
+            }
+        };
         let mut mesh = chart.configure_mesh();
         mesh.x_desc(frame.x_desc)
             .y_desc(frame.y_desc)

@@ -454,7 +454,9 @@ pub fn summary_line(measures: &Measures, plan: Option<&PlanReport>) -> String {
         line += &format!(" ({})", kinds.join(", "));
     }
     let existing = measures.centres.iter().filter(|c| c.fixed).count();
-    line += &format!("; {} centres, {existing} existing", measures.centres.len());
+    let centres = measures.centres.len();
+    let plural = if centres == 1 { "" } else { "s" };
+    line += &format!("; {centres} centre{plural}, {existing} existing");
     if let Some(plan) = plan {
         line += &match plan.gap {
             0.0 => format!("; {} plan, proven optimal", plan.model),
