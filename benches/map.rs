@@ -193,6 +193,7 @@ fn benches(c: &mut Criterion) {
             neighbourhoods: Some(planned.hoods.as_slice()),
             measures: &planned.measures,
             measure: MapMeasure::Covered,
+            numbered: None,
         };
         let scene = Scene::new(&map_input);
         let png = scene.png().unwrap();

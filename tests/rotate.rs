@@ -15,8 +15,8 @@ fn data(path: &str) -> String {
 }
 
 /// Runs `siting rotate` on a folder with demand.csv, neighbourhoods.geojson and `centres`;
-/// returns rotation.csv and rotation.geojson.
-fn rotate(dir: &str, centres: &str, args: &[&str]) -> (String, serde_json::Value) {
+/// returns rotation.csv, rotation.geojson and the text of map.svg's labels.
+fn rotate(dir: &str, centres: &str, args: &[&str]) -> (String, serde_json::Value, Vec<String>) {
     let out = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_siting"))
         .arg("rotate")
@@ -39,12 +39,20 @@ fn rotate(dir: &str, centres: &str, args: &[&str]) -> (String, serde_json::Value
     );
     let csv = std::fs::read_to_string(out.path().join("rotation.csv")).unwrap();
     let geojson = std::fs::read_to_string(out.path().join("rotation.geojson")).unwrap();
-    (csv, serde_json::from_str(&geojson).unwrap())
+    assert!(out.path().join("map.png").exists());
+    let svg = std::fs::read_to_string(out.path().join("map.svg")).unwrap();
+    let labels = roxmltree::Document::parse(&svg)
+        .unwrap()
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(|t| t.trim().to_owned()))
+        .collect();
+    (csv, serde_json::from_str(&geojson).unwrap(), labels)
 }
 
 #[test]
 fn the_hand_checked_rotation() {
-    let (csv, geojson) = rotate(
+    let (csv, geojson, labels) = rotate(
         "tests/data/rotate",
         "centres.csv",
         &["--months", "4", "--radius", "2000"],
@@ -67,11 +75,24 @@ fn the_hand_checked_rotation() {
         features[3]["properties"]["cumulative_weight"].as_f64(),
         Some(27.0)
     );
+    // The map numbers each month's stop and names it in the legend, as rotation.csv does.
+    for month in [
+        "month 1: +15 in Hood B",
+        "month 2: +12 in Hood C",
+        "month 3: +0 in Hood A",
+        "month 4: +0 in Hood A",
+    ] {
+        assert!(
+            labels.iter().any(|l| l == month),
+            "{month} not in {labels:?}"
+        );
+    }
+    assert!(labels.iter().any(|l| l == "Roaming service desk: 4 months"));
 }
 
 #[test]
 fn priority_favours_informal_settlements() {
-    let (csv, _) = rotate(
+    let (csv, _, _) = rotate(
         "tests/data/rotate",
         "centres.csv",
         &[
@@ -88,6 +109,6 @@ fn priority_favours_informal_settlements() {
 
 #[test]
 fn runs_on_the_demo_for_twelve_months() {
-    let (csv, _) = rotate("data/demo", "candidates.csv", &[]);
+    let (csv, _, _) = rotate("data/demo", "candidates.csv", &[]);
     assert_eq!(csv.lines().count(), 13, "{csv}");
 }

@@ -48,6 +48,18 @@ impl Default for Drawing {
     }
 }
 
+/// Draws map.png and map.svg into `out` and returns the PNG's bytes; `None` with `--no-map`.
+pub fn write_maps(out: &Path, drawing: Drawing, input: MapInput) -> Result<Option<Vec<u8>>> {
+    if !drawing.maps {
+        return Ok(None);
+    }
+    let scene = Scene::new(&input);
+    let png = scene.png()?;
+    super::write_file(&out.join("map.png"), &png)?;
+    super::write_file(&out.join("map.svg"), scene.svg()?.as_bytes())?;
+    Ok(Some(png))
+}
+
 /// Draws map.png and map.svg (unless `--no-map`) and writes report.html, with the map, into
 /// `out`. The map shows what the report does, under the report's title and `subtitle`. Returns
 /// the map's PNG bytes, for a report that gathers several.
@@ -57,22 +69,19 @@ pub fn write_drawings(
     subtitle: &str,
     report_input: ReportInput,
 ) -> Result<Option<Vec<u8>>> {
-    let map_png = if drawing.maps {
-        let scene = Scene::new(&MapInput {
+    let map_png = write_maps(
+        out,
+        drawing,
+        MapInput {
             title: report_input.title,
             subtitle,
             demand: report_input.access.demand,
             neighbourhoods: report_input.access.neighbourhoods,
             measures: report_input.measures,
             measure: drawing.measure,
-        });
-        let png = scene.png()?;
-        super::write_file(&out.join("map.png"), &png)?;
-        super::write_file(&out.join("map.svg"), scene.svg()?.as_bytes())?;
-        Some(png)
-    } else {
-        None
-    };
+            numbered: None,
+        },
+    )?;
     let html = report(&ReportInput {
         map_png: map_png.as_deref(),
         ..report_input

@@ -1,8 +1,13 @@
 //! `siting rotate`: a monthly rotation of a roaming service desk over the neighbourhoods, written
-//! as rotation.csv and rotation.geojson.
+//! as rotation.csv and rotation.geojson, and drawn on map.png and map.svg.
 
-use siting::assign::rotate::{RotateParams, rotate};
-use siting::model::PerKind;
+use geo::Point;
+use siting::access::{AccessInput, AccessParams, DistanceUnit, measure};
+use siting::assign::rotate::{RotateParams, Visit, rotate};
+use siting::map::{MapInput, Numbered, distance_label};
+use siting::model::{DemandPoint, Neighbourhood, PerKind, Site};
+use siting::plan::Radius;
+use siting::report::{grouped, summary_line};
 use siting::{Result, io};
 use std::path::PathBuf;
 
@@ -27,9 +32,68 @@ pub struct Args {
     /// Radius in metres of a centre's coverage and of the desk's reach from its stop.
     #[arg(long, default_value_t = 5000.0)]
     radius: f64,
+    #[command(flatten)]
+    drawing: super::draw::MapArgs,
     /// Output folder.
     #[arg(long)]
     out: PathBuf,
+}
+
+/// map.png and map.svg: the centres' coverage, with each month's stop numbered and named in
+/// the legend.
+fn draw_rotation(
+    args: &Args,
+    demand: &[DemandPoint],
+    hoods: &[Neighbourhood],
+    centres: &[Site],
+    visits: &[Visit],
+) -> Result<()> {
+    let open: Vec<usize> = (0..centres.len()).collect();
+    let measures = measure(
+        &AccessInput {
+            demand,
+            sites: centres,
+            open: &open,
+            neighbourhoods: Some(hoods),
+            cost: None,
+        },
+        &AccessParams::new(Radius::uniform(args.radius)),
+    )?;
+    let stops: Vec<(Point<f64>, String)> = visits
+        .iter()
+        .map(|v| {
+            let reached = grouped(v.new_weight);
+            let name = &hoods[v.neighbourhood].name;
+            // The name last: a number after right-to-left text would join its run.
+            let label = format!("month {}: +{reached} in {name}", v.month);
+            (demand[v.stop].position, label)
+        })
+        .collect();
+    let title = format!("Roaming service desk: {} months", visits.len());
+    let reached = grouped(visits.last().map_or(0.0, |v| v.cumulative_weight));
+    let subtitle = format!(
+        "the desk reaches {reached} households beyond {} of every centre; {}",
+        distance_label(args.radius, DistanceUnit::Metres),
+        summary_line(&measures, None)
+    );
+    let drawing = args.drawing.drawing();
+    super::draw::write_maps(
+        &args.out,
+        drawing,
+        MapInput {
+            title: &title,
+            subtitle: &subtitle,
+            demand,
+            neighbourhoods: Some(hoods),
+            measures: &measures,
+            measure: drawing.measure,
+            numbered: Some(Numbered {
+                heading: "Desk stops, month by month",
+                places: &stops,
+            }),
+        },
+    )?;
+    Ok(())
 }
 
 fn parse_priority(text: &str) -> std::result::Result<PerKind<f64>, String> {
@@ -55,6 +119,7 @@ pub fn run(args: Args) -> Result<()> {
     super::write_with(&args.out.join("rotation.geojson"), |w| {
         io::write_rotation_geojson(w, &visits, &demand, &hoods)
     })?;
+    draw_rotation(&args, &demand, &hoods, &centres, &visits)?;
     let reached = visits.last().map_or(0.0, |v| v.cumulative_weight);
     super::print(&format!(
         "{} months planned; {reached} uncovered weight reached\nWrote {}\n",

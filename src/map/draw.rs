@@ -304,13 +304,10 @@ fn legend<DB: DrawingBackend>(paint: &Painter<DB>, scene: &Scene) -> Result<()> 
     }
     if !scene.badges.is_empty() {
         y += 10;
-        heading(&mut y, "Most uncovered neighbourhoods")?;
+        heading(&mut y, &scene.badge_heading)?;
         for (n, badge) in scene.badges.iter().enumerate() {
             number(paint, (x + 13, y), n + 1)?;
-            line(
-                &mut y,
-                &format!("{} ({:.0})", badge.name, badge.uncovered_weight),
-            )?;
+            line(&mut y, &badge.label)?;
         }
     }
     Ok(())

@@ -16,6 +16,7 @@ pub use style::distance_label;
 
 use crate::access::Measures;
 use crate::model::{DemandPoint, Neighbourhood};
+use geo::Point;
 use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
 use std::fmt;
 use std::str::FromStr;
@@ -68,6 +69,17 @@ pub struct MapInput<'a> {
     pub measures: &'a Measures,
     /// What the neighbourhoods are coloured by.
     pub measure: MapMeasure,
+    /// Places to number on the map; `None` numbers the most uncovered neighbourhoods.
+    pub numbered: Option<Numbered<'a>>,
+}
+
+/// Numbered places drawn on the map and listed in its legend.
+#[derive(Debug, Clone, Copy)]
+pub struct Numbered<'a> {
+    /// The legend's heading for them.
+    pub heading: &'a str,
+    /// Where each number stands (lon/lat) and its legend line, in numbering order.
+    pub places: &'a [(Point<f64>, String)],
 }
 
 impl Scene {

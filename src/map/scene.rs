@@ -4,8 +4,9 @@
 use super::projection::Projection;
 use super::style::{Classes, NO_DEMAND};
 use super::{MapInput, MapMeasure};
-use crate::access::{CentreAccess, DistanceUnit};
+use crate::access::{Access, CentreAccess, DistanceUnit};
 use crate::model::{AreaKind, Neighbourhood};
+use crate::report::grouped;
 use geo::{
     Area as _, BoundingRect, Destination, Haversine, InteriorPoint, LineString, Point, Rect,
 };
@@ -55,12 +56,11 @@ pub struct Marker {
     pub(super) size: i32,
 }
 
-/// A numbered worst-served neighbourhood.
+/// A numbered place, with its legend line.
 #[derive(Debug, Clone)]
 pub struct Badge {
     pub(super) at: Px,
-    pub(super) name: String,
-    pub(super) uncovered_weight: f64,
+    pub(super) label: String,
 }
 
 /// The whole map, in pixels.
@@ -81,6 +81,8 @@ pub struct Scene {
     /// The caseload weight the largest marker stands for.
     pub(super) max_caseload: f64,
     pub(super) badges: Vec<Badge>,
+    /// The legend's heading for the badges.
+    pub(super) badge_heading: String,
     /// Scale bar: length in pixels and in metres.
     pub(super) scale_bar: (i32, f64),
     /// Which area kinds are present, for the legend.
@@ -207,20 +209,23 @@ impl Scene {
                 .collect(),
             DistanceUnit::Cost => Vec::new(),
         };
-        let badges = access
-            .equity
-            .worst_neighbourhoods
-            .iter()
-            .take(WORST_LABELLED)
-            .filter_map(|worst| {
-                let hood = hoods.iter().find(|h| h.id == worst.id)?;
-                Some(Badge {
-                    at: frame.px(hood.geometry.interior_point()?),
-                    name: worst.name.clone(),
-                    uncovered_weight: worst.uncovered_weight,
-                })
-            })
-            .collect();
+        let (badge_heading, badges) = match input.numbered {
+            Some(numbered) => (
+                numbered.heading.to_owned(),
+                numbered
+                    .places
+                    .iter()
+                    .map(|(at, label)| Badge {
+                        at: frame.px(*at),
+                        label: label.clone(),
+                    })
+                    .collect(),
+            ),
+            None => (
+                "Most uncovered neighbourhoods".to_owned(),
+                most_uncovered(access, hoods, &frame),
+            ),
+        };
 
         let mut kinds: Vec<AreaKind> = hoods.iter().map(|h| h.kind).collect();
         kinds.sort();
@@ -241,12 +246,30 @@ impl Scene {
             markers,
             max_caseload,
             badges,
+            badge_heading,
             scale_bar: scale_bar(frame.scale),
             kinds,
             has_existing: measures.centres.iter().any(|c| c.fixed),
             has_new: measures.centres.iter().any(|c| !c.fixed),
         }
     }
+}
+
+/// The [`WORST_LABELLED`] neighbourhoods with the most uncovered weight, at an interior point.
+fn most_uncovered(access: &Access, hoods: &[Neighbourhood], frame: &Frame) -> Vec<Badge> {
+    access
+        .equity
+        .worst_neighbourhoods
+        .iter()
+        .take(WORST_LABELLED)
+        .filter_map(|worst| {
+            let hood = hoods.iter().find(|h| h.id == worst.id)?;
+            Some(Badge {
+                at: frame.px(hood.geometry.interior_point()?),
+                label: format!("{} ({})", worst.name, grouped(worst.uncovered_weight)),
+            })
+        })
+        .collect()
 }
 
 /// The frame around every neighbourhood, demand point and centre, projected about its middle.
@@ -324,7 +347,7 @@ fn marker_size(caseload: f64, max_caseload: f64, centres: usize) -> i32 {
 
 /// The radius drawn around a centre: the service radius of the kind of area it stands in, or the
 /// default radius.
-fn circle_radius(centre: &CentreAccess, access: &crate::access::Access) -> Option<f64> {
+fn circle_radius(centre: &CentreAccess, access: &Access) -> Option<f64> {
     centre
         .kind
         .and_then(|k| access.radius_by_kind.get(&k).copied())
