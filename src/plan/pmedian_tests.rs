@@ -1,17 +1,13 @@
 use super::*;
-use crate::model::{CostMatrix, PerKind};
+use crate::model::PerKind;
 use crate::plan::Model;
 use crate::plan::test_instances::{
-    assert_optimal, check_random_families, check_thread_independent, line, random,
+    check_degenerate_instances, check_random_families, check_rejects_stranded_demand,
+    check_thread_independent, line, run_with,
 };
 
 fn run(problem: &Problem, seed: u64) -> Solution {
-    let table = DistanceTable::new(problem).expect("small table");
-    let settings = Settings {
-        seed,
-        ..Settings::default()
-    };
-    solve(problem, &table, &settings, Deadline::after(None)).expect("solvable")
+    run_with(solve, problem, seed)
 }
 
 #[test]
@@ -58,72 +54,10 @@ fn hand_checked_line() {
 
 #[test]
 fn rejects_demand_that_no_site_reaches() {
-    let (demand, sites) = random(9, 5, 3, 0);
-    // Demand point 2 has no pair at all.
-    let triples = (0..5u32)
-        .filter(|&i| i != 2)
-        .flat_map(|i| (0..3u32).map(move |s| (i, s, 100.0 + (i + s) as f64)))
-        .collect();
-    let cost = CostMatrix::from_triples(5, triples).expect("distinct pairs");
-    let problem = Problem::new(
-        &demand,
-        &sites,
-        None,
-        Some(&cost),
-        Some(2),
-        PerKind::default(),
-    )
-    .expect("ok");
-    let table = DistanceTable::new(&problem).expect("small");
-    let err = solve(
-        &problem,
-        &table,
-        &Settings::default(),
-        Deadline::after(None),
-    )
-    .expect_err("demand point 2 is stranded");
-    assert!(err.to_string().starts_with("1 demand point"), "{err}");
+    check_rejects_stranded_demand(solve);
 }
 
 #[test]
 fn degenerate_instances_still_get_a_valid_plan() {
-    // Every site open, and an expired deadline: the plan and bound must still be valid.
-    let (demand, sites) = random(11, 30, 6, 1);
-    let problem =
-        Problem::new(&demand, &sites, None, None, Some(6), PerKind::default()).expect("valid");
-    assert_optimal(&problem, Model::Pmedian, &run(&problem, 1), "p = m");
-    let problem =
-        Problem::new(&demand, &sites, None, None, Some(3), PerKind::default()).expect("valid");
-    let table = DistanceTable::new(&problem).expect("small");
-    let settings = Settings {
-        time_limit: Some(std::time::Duration::ZERO),
-        ..Settings::default()
-    };
-    let rushed = solve(
-        &problem,
-        &table,
-        &settings,
-        Deadline::after(settings.time_limit),
-    )
-    .expect("a plan even without time");
-    let (optimum, _) =
-        crate::plan::exact::optimum(&problem, Model::Pmedian, &Default::default(), None)
-            .expect("an allowed set");
-    assert_eq!(rushed.open.len(), 3);
-    assert!(rushed.bound <= optimum && optimum <= rushed.objective);
-    // No demand with positive weight: nothing to serve, objective and bound 0.
-    let idle: Vec<_> = demand
-        .iter()
-        .map(|d| crate::model::DemandPoint {
-            weight: 0.0,
-            ..d.clone()
-        })
-        .collect();
-    let problem =
-        Problem::new(&idle, &sites, None, None, Some(2), PerKind::default()).expect("valid");
-    let solution = run(&problem, 1);
-    assert_eq!(
-        (solution.objective, solution.bound, solution.open.len()),
-        (0.0, 0.0, 2)
-    );
+    check_degenerate_instances(Model::Pmedian, solve);
 }

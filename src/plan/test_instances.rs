@@ -1,7 +1,8 @@
 //! Small random instances, and the checks every distance-based solver must pass against the
 //! exhaustive oracle ([`super::exact`]).
 
-use super::{Model, Problem, Radius, Solution, exact};
+use super::{Deadline, DistanceTable, Model, Problem, Radius, Settings, Solution, exact};
+use crate::error::Result;
 use crate::model::{AreaKind, CostMatrix, DemandPoint, Neighbourhood, PerKind, Site};
 use crate::spatial::haversine_m;
 use geo::{MultiPolygon, Point, Rect};
@@ -281,4 +282,89 @@ pub fn quotas(seed: u64) -> PerKind<usize> {
         1 => PerKind([0, 2, 0]),
         _ => PerKind([2, 0, 1]),
     }
+}
+
+/// A distance-based solver as `pmedian` and `pcenter` expose it.
+pub type DistanceSolver = fn(&Problem, &DistanceTable, &Settings, Deadline) -> Result<Solution>;
+
+/// Runs `solve` with `seed` and no time limit.
+pub fn run_with(solve: DistanceSolver, problem: &Problem, seed: u64) -> Solution {
+    let table = DistanceTable::new(problem).expect("small table");
+    let settings = Settings {
+        seed,
+        ..Settings::default()
+    };
+    solve(problem, &table, &settings, Deadline::after(None)).expect("solvable")
+}
+
+/// A demand point with no pair in the cost matrix is an error that counts it, not a plan that
+/// leaves it out.
+pub fn check_rejects_stranded_demand(solve: DistanceSolver) {
+    let (demand, sites) = random(9, 5, 3, 0);
+    // Demand point 2 has no pair at all.
+    let triples = (0..5u32)
+        .filter(|&i| i != 2)
+        .flat_map(|i| (0..3u32).map(move |s| (i, s, 100.0 + (i + s) as f64)))
+        .collect();
+    let cost = CostMatrix::from_triples(5, triples).expect("distinct pairs");
+    let problem = Problem::new(
+        &demand,
+        &sites,
+        None,
+        Some(&cost),
+        Some(2),
+        PerKind::default(),
+    )
+    .expect("ok");
+    let table = DistanceTable::new(&problem).expect("small");
+    let err = solve(
+        &problem,
+        &table,
+        &Settings::default(),
+        Deadline::after(None),
+    )
+    .expect_err("demand point 2 is stranded");
+    assert!(err.to_string().starts_with("1 demand point"), "{err}");
+}
+
+/// Every site open, an expired deadline, and no weight at all: the plan and its bound must
+/// still be valid.
+pub fn check_degenerate_instances(model: Model, solve: DistanceSolver) {
+    let (demand, sites) = random(11, 30, 6, 1);
+    let problem =
+        Problem::new(&demand, &sites, None, None, Some(6), PerKind::default()).expect("valid");
+    assert_optimal(&problem, model, &run_with(solve, &problem, 1), "p = m");
+    let problem =
+        Problem::new(&demand, &sites, None, None, Some(3), PerKind::default()).expect("valid");
+    let table = DistanceTable::new(&problem).expect("small");
+    let settings = Settings {
+        time_limit: Some(std::time::Duration::ZERO),
+        ..Settings::default()
+    };
+    let rushed = solve(
+        &problem,
+        &table,
+        &settings,
+        Deadline::after(settings.time_limit),
+    )
+    .expect("a plan even without time");
+    let (optimum, _) =
+        exact::optimum(&problem, model, &Default::default(), None).expect("an allowed set");
+    assert_eq!(rushed.open.len(), 3);
+    assert!(rushed.bound <= optimum && optimum <= rushed.objective);
+    // No demand with positive weight: nothing to serve, objective and bound 0.
+    let idle: Vec<_> = demand
+        .iter()
+        .map(|d| DemandPoint {
+            weight: 0.0,
+            ..d.clone()
+        })
+        .collect();
+    let problem =
+        Problem::new(&idle, &sites, None, None, Some(2), PerKind::default()).expect("valid");
+    let solution = run_with(solve, &problem, 1);
+    assert_eq!(
+        (solution.objective, solution.bound, solution.open.len()),
+        (0.0, 0.0, 2)
+    );
 }
