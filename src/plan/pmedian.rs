@@ -424,16 +424,7 @@ impl<'a> Instance<'a> {
     /// `open` in an order that shows each centre's marginal value: fixed sites first, then
     /// greedily by the decrease each brings given the ones before it.
     fn opening_order(&self, open: &[usize]) -> Result<Vec<usize>> {
-        let mut chosen = vec![false; self.m];
-        for &s in open {
-            chosen[s] = true;
-        }
-        let fixed: Vec<usize> = self
-            .rules
-            .fixed_sites()
-            .into_iter()
-            .filter(|&s| chosen[s])
-            .collect();
+        let (chosen, fixed) = self.rules.opening_start(open);
         self.greedy(fixed, |s, _, _| chosen[s])
     }
 

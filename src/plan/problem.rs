@@ -97,6 +97,21 @@ impl Rules {
         (0..self.fixed.len()).filter(|&s| self.fixed[s]).collect()
     }
 
+    /// Where an order of opening the sites of `open` starts: which sites it may choose from
+    /// (a flag per site) and the fixed ones among them, which always open first.
+    pub(crate) fn opening_start(&self, open: &[usize]) -> (Vec<bool>, Vec<usize>) {
+        let mut chosen = vec![false; self.fixed.len()];
+        for &s in open {
+            chosen[s] = true;
+        }
+        let fixed = self
+            .fixed_sites()
+            .into_iter()
+            .filter(|&s| chosen[s])
+            .collect();
+        (chosen, fixed)
+    }
+
     /// Checks that some allowed set exists, and says why not otherwise.
     pub fn check(&self) -> Result<()> {
         let fixed = self.fixed_sites();
