@@ -1,6 +1,7 @@
 //! `siting compare`: plan every variant of a scenario and set their figures side by side.
 
-use super::plan::{headline, plan, settle};
+use super::Data;
+use super::plan::{Inputs, headline, plan_loaded, settle};
 use rayon::prelude::*;
 use siting::io::PlanOptions;
 use siting::report::{CompareRow, compare_report, write_compare, write_compare_csv};
@@ -16,9 +17,9 @@ pub struct Args {
     /// compare.csv and report.html.
     #[arg(long)]
     out: PathBuf,
-    /// Variants solved at once. Each holds its own inputs and model in memory, so at province
-    /// scale (about 0.5 GB a plan for 1.5 M points) lower it to fit the machine's memory; the
-    /// results do not depend on it.
+    /// Variants solved at once. Variants with the same input files share them, read once, but
+    /// each holds its own model and measures, so at province scale (about 0.5 GB a plan for
+    /// 1.5 M points) lower it to fit the machine's memory; the results do not depend on it.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..))]
     jobs: u16,
 }
@@ -57,14 +58,32 @@ pub fn run(args: Args) -> Result<()> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    // Variants usually differ in parameters, not files: each distinct set of inputs is read once
+    // and kept for the whole run.
+    let mut loaded: Vec<(&Inputs, Data)> = Vec::new();
+    let mut data_of = Vec::with_capacity(runs.len());
+    for (_, (inputs, _)) in &runs {
+        let index = match loaded.iter().position(|(seen, _)| *seen == inputs) {
+            Some(index) => index,
+            None => {
+                loaded.push((inputs, inputs.load()?));
+                loaded.len() - 1
+            }
+        };
+        data_of.push(index);
+    }
     super::create_dir(&args.out)?;
     let mut text = String::new();
     let mut rows = Vec::with_capacity(runs.len());
     let mut maps = Vec::with_capacity(runs.len());
-    for batch in runs.chunks(usize::from(args.jobs)) {
+    let jobs = usize::from(args.jobs);
+    for (batch, data_of) in runs.chunks(jobs).zip(data_of.chunks(jobs)) {
         let planned = batch
             .par_iter()
-            .map(|(name, (inputs, request))| plan(inputs, request, &args.out.join(name)))
+            .zip(data_of)
+            .map(|((name, (_, request)), &data)| {
+                plan_loaded(&loaded[data].1, request, &args.out.join(name))
+            })
             .collect::<Result<Vec<_>>>()?;
         for ((name, _), planned) in batch.iter().zip(planned) {
             text += &format!("{name}: {}\n", headline(&planned.report));

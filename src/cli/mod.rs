@@ -149,7 +149,7 @@ fn print(text: &str) -> siting::Result<()> {
 }
 
 /// A planner's data as read from files.
-struct Data {
+pub struct Data {
     demand: Vec<siting::model::DemandPoint>,
     sites: Vec<siting::model::Site>,
     hoods: Option<Vec<siting::model::Neighbourhood>>,

@@ -130,6 +130,7 @@ fn parse_min_sites(text: &str) -> std::result::Result<PerKind<usize>, String> {
 }
 
 /// Input files of a plan, after folder or scenario defaults and flag overrides.
+#[derive(PartialEq)]
 pub struct Inputs {
     pub demand: PathBuf,
     pub candidates: PathBuf,
@@ -214,25 +215,38 @@ pub struct Planned {
     pub map_png: Option<Vec<u8>>,
 }
 
-/// Loads the inputs, solves, and writes plan.json, centres.geojson and the access outputs
-/// (access.json, assignment.csv, centres.csv, neighbourhoods.geojson/.csv) into `out`. Returns the
-/// plan and its access figures for a short report.
+/// Loads the inputs, solves, and writes plan.json, centres.geojson, the access outputs
+/// (access.json, assignment.csv, centres.csv, neighbourhoods.geojson/.csv), the maps and
+/// report.html into `out`. Returns the plan and its access figures for a short report.
 pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
+    plan_loaded(&inputs.load()?, request, out)
+}
+
+impl Inputs {
+    /// Reads the files.
+    pub fn load(&self) -> Result<super::Data> {
+        super::load(
+            &self.demand,
+            &self.candidates,
+            self.neighbourhoods.as_deref(),
+            self.cost.as_deref(),
+        )
+    }
+}
+
+/// [`plan`] on inputs already read: `siting compare` reads each set of inputs once for all the
+/// variants that share it.
+pub fn plan_loaded(data: &super::Data, request: &Request, out: &Path) -> Result<Planned> {
     let super::Data {
         demand,
         sites,
         hoods,
         cost,
-    } = super::load(
-        &inputs.demand,
-        &inputs.candidates,
-        inputs.neighbourhoods.as_deref(),
-        inputs.cost.as_deref(),
-    )?;
+    } = data;
     let started = Instant::now();
     let problem = Problem::new(
-        &demand,
-        &sites,
+        demand,
+        sites,
         hoods.as_deref(),
         cost.as_ref(),
         request.p,
@@ -250,8 +264,8 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
 
     let open = &outcome.solution.open;
     let access_input = AccessInput {
-        demand: &demand,
-        sites: &sites,
+        demand,
+        sites,
         open,
         neighbourhoods: hoods.as_deref(),
         cost: cost.as_ref(),
@@ -268,12 +282,12 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
 
     super::create_dir(out)?;
     super::write_with(&out.join("plan.json"), |w| io::write_json(w, &report))?;
-    super::access::write_outputs(out, &demand, &sites, hoods.as_deref(), &measures)?;
+    super::access::write_outputs(out, demand, sites, hoods.as_deref(), &measures)?;
     super::write_with(&out.join("centres.geojson"), |w| {
         io::write_centres(
             w,
-            &demand,
-            &sites,
+            demand,
+            sites,
             open,
             &problem.rules.kind,
             &measures.nearest,
@@ -300,7 +314,7 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
     let capacitated = request
         .capacity
         .map(|capacity| {
-            let (open_sites, result) = assign_open(&demand, &sites, open, cost.as_ref(), capacity)?;
+            let (open_sites, result) = assign_open(demand, sites, open, cost.as_ref(), capacity)?;
             let measuring = super::assign::Measuring {
                 neighbourhoods: hoods.as_deref(),
                 radius: request.params.radius,
@@ -308,7 +322,7 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
             };
             super::assign::write_outputs(
                 &out.join("capacitated"),
-                &demand,
+                demand,
                 &open_sites,
                 &result,
                 &measuring,
