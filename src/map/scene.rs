@@ -75,7 +75,7 @@ pub struct Scene {
     pub(super) uncovered: Uncovered,
     /// Covered points, drawn faintly only when no neighbourhoods show where people live.
     pub(super) covered: Vec<Px>,
-    /// Service-radius circles, true to scale.
+    /// Service-radius circles, true to scale, as the runs inside the panel.
     pub(super) circles: Vec<Vec<Px>>,
     pub(super) markers: Vec<Marker>,
     /// The caseload weight the largest marker stands for.
@@ -206,6 +206,7 @@ impl Scene {
                 .centres
                 .iter()
                 .filter_map(|c| circle_radius(c, access).map(|r| circle(&frame, c, r)))
+                .flat_map(|ring| inside_panel(&ring))
                 .collect(),
             DistanceUnit::Cost => Vec::new(),
         };
@@ -362,6 +363,18 @@ fn circle(frame: &Frame, centre: &CentreAccess, radius_m: f64) -> Vec<Px> {
         .collect()
 }
 
+/// The runs of a path that lie inside the map panel, so that a wide radius circle near the
+/// edge stops there instead of crossing into the legend.
+fn inside_panel(path: &[Px]) -> Vec<Vec<Px>> {
+    let (left, top, width, height) = PANEL;
+    let inside =
+        |&(x, y): &Px| (left..=left + width).contains(&x) && (top..=top + height).contains(&y);
+    path.split(|p| !inside(p))
+        .filter(|run| run.len() > 1)
+        .map(<[Px]>::to_vec)
+        .collect()
+}
+
 /// Covered points with weight, as dots; none when there are more than [`DOT_LIMIT`].
 fn covered_dots(input: &MapInput, frame: &Frame) -> Vec<Px> {
     let covered = &input.measures.covered;
@@ -446,6 +459,23 @@ mod tests {
             let fifth = f64::from(PANEL.2) / 5.0;
             assert!(f64::from(px) <= fifth + 1.0 && f64::from(px) > fifth / 2.5 - 1.0);
         }
+    }
+
+    #[test]
+    fn paths_are_cut_where_they_leave_the_panel() {
+        let (left, top, _, _) = PANEL;
+        let path = [
+            (left + 5, top + 5),
+            (left + 6, top + 5),
+            (left - 3, top + 5),
+            (left + 7, top + 5),
+            (left + 8, top + 6),
+            (left + 9, top + 7),
+        ];
+        assert_eq!(
+            inside_panel(&path),
+            [path[..2].to_vec(), path[3..].to_vec()]
+        );
     }
 
     #[test]
