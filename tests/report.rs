@@ -159,8 +159,17 @@ fn the_report_states_the_plans_figures() {
         texts(&page, "#caseloads tbody tr").len(),
         plan["chosen"].as_array().unwrap().len()
     );
-    // Two inline charts: distances by kind, and coverage as centres open.
+    // Two inline charts: distances by kind, and coverage as centres open in plan.json's
+    // opening order, which starts with the existing centres.
     assert_eq!(texts(&page, ".chart svg").len(), 2);
+    let sorted = |ids: &[Value]| {
+        let mut ids: Vec<String> = ids.iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+        ids.sort_unstable();
+        ids
+    };
+    let fixed = sorted(plan["fixed"].as_array().unwrap());
+    let first = sorted(&plan["opening_order"].as_array().unwrap()[..fixed.len()]);
+    assert_eq!(first, fixed);
 }
 
 #[test]

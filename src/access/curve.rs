@@ -7,81 +7,48 @@ use crate::model::AreaKind;
 use crate::plan::Radius;
 use rayon::prelude::*;
 
-/// The open centres in the order that covers the most soonest, and the covered weight after each.
-///
-/// The first `keep_first` centres of `input.open` (the existing ones) come first, in their order;
-/// then, again and again, the centre that newly covers the most weight (the earliest in
-/// `input.open` on ties). Entry k of the curve is the weight within its service radius of one of
-/// the first k + 1 centres (within reach of one when no radius applies, as in
-/// [`super::measure`]); the last is what all of them cover, and the steps are each centre's
-/// marginal gain, largest first after the existing centres. A solver's own order of opening is
-/// no such sequence once swaps have changed the set, so the report uses this one.
+/// The covered weight as the centres of `input.open` open one after another, in that order:
+/// entry k is the weight within its service radius of one of the first k + 1 centres (within
+/// reach of one when no radius applies, as in [`super::measure`]). The last entry is what all of
+/// them cover; the steps are each centre's marginal gain.
 ///
 /// `neighbourhood_of` gives each demand point's neighbourhood (as [`super::Measures`] does; empty
-/// without neighbourhoods), which decides its radius. Returns positions into `input.open`.
-pub fn greedy_opening(
+/// without neighbourhoods), which decides its radius.
+pub fn coverage_by_opening(
     input: &AccessInput,
     radius: &Radius,
     neighbourhood_of: &[Option<u32>],
-    keep_first: usize,
-) -> (Vec<usize>, Vec<f64>) {
+) -> Vec<f64> {
     let centres = OpenCentres::new(input.demand, input.sites, input.open.to_vec(), input.cost);
     let kind_of = |i: usize| -> Option<AreaKind> {
         let hood = neighbourhood_of.get(i).copied().flatten()?;
         input.neighbourhoods.map(|n| n[hood as usize].kind)
     };
-    // Per point, the centres that cover it, sorted.
-    let covers: Vec<Vec<usize>> = (0..input.demand.len())
+    let first: Vec<Option<usize>> = (0..input.demand.len())
         .into_par_iter()
         .map(|i| {
             let reach = radius.for_kind(kind_of(i)).unwrap_or(f64::INFINITY);
-            let mut by = Vec::new();
-            centres.within(i, reach, &mut |k, _| by.push(k));
-            by.sort_unstable();
-            by
+            let mut first: Option<usize> = None;
+            centres.within(i, reach, &mut |k, _| {
+                first = Some(first.map_or(k, |f| f.min(k)));
+            });
+            first
         })
         .collect();
-    let m = input.open.len();
-    let mut points_of: Vec<Vec<usize>> = vec![Vec::new(); m];
-    let mut gain = vec![0.0; m];
-    for (i, by) in covers.iter().enumerate() {
-        for &k in by {
-            points_of[k].push(i);
-            gain[k] += input.demand[i].weight;
+    // Summed in point order, so the curve does not depend on the number of threads.
+    let mut gains = vec![0.0; input.open.len()];
+    for (point, first) in input.demand.iter().zip(&first) {
+        if let Some(k) = first {
+            gains[*k] += point.weight;
         }
     }
-    let mut opened = vec![false; m];
-    let mut covered = vec![false; input.demand.len()];
-    let (mut order, mut curve) = (Vec::with_capacity(m), Vec::with_capacity(m));
-    let mut total = 0.0;
-    for step in 0..m {
-        let next = if step < keep_first.min(m) {
-            step
-        } else {
-            (0..m)
-                .filter(|&k| !opened[k])
-                .fold(None, |best: Option<usize>, k| match best {
-                    Some(b) if gain[b] >= gain[k] => Some(b),
-                    _ => Some(k),
-                })
-                .unwrap_or(step)
-        };
-        opened[next] = true;
-        // Newly covered points no longer count towards any other centre's gain; summed in point
-        // order, so nothing depends on the number of threads.
-        for &i in &points_of[next] {
-            if !covered[i] {
-                covered[i] = true;
-                total += input.demand[i].weight;
-                for &k in &covers[i] {
-                    gain[k] -= input.demand[i].weight;
-                }
-            }
-        }
-        order.push(next);
-        curve.push(total);
-    }
-    (order, curve)
+    gains
+        .iter()
+        .scan(0.0, |covered, gain| {
+            *covered += gain;
+            Some(*covered)
+        })
+        .collect()
 }
 
 /// The weighted distribution of distances to the nearest centre over the points `select` keeps:

@@ -15,7 +15,7 @@ pub mod fsca;
 mod nearest;
 
 pub use assigned::{AssignedAccess, Part, assigned_access};
-pub use curve::{distance_distribution, greedy_opening};
+pub use curve::{coverage_by_opening, distance_distribution};
 pub use equity::{Caseload, Equity, WorstNeighbourhood};
 pub use figures::Figures;
 pub use fsca::Fsca;

@@ -1,7 +1,7 @@
 //! Who each site covers, as flat lists (CSR) in both directions, built with parallel R-tree
 //! radius queries or from a cost matrix.
 
-use super::{Distances, Problem, Radius};
+use super::{Distances, Problem, Radius, Rules};
 use crate::error::{Error, Result};
 use crate::spatial::PointIndex;
 use rayon::prelude::*;
@@ -164,6 +164,57 @@ impl Coverage {
     pub fn client_count(&self) -> usize {
         self.weight.len()
     }
+
+    /// `open` in an order that shows each centre's marginal value: the fixed sites first, then,
+    /// again and again, the site that newly covers the most weight (the lowest index on ties).
+    /// Any prefix is then a good answer to "which k of these first?", which the solver's own
+    /// order stops being once swaps have changed the set.
+    pub fn opening_order(&self, rules: &Rules, open: &[usize]) -> Vec<usize> {
+        let (_, mut order) = rules.opening_start(open);
+        let mut gain = vec![0.0; rules.fixed.len()];
+        for &s in open {
+            gain[s] = self
+                .by_site
+                .get(s)
+                .iter()
+                .map(|&c| self.weight[c as usize])
+                .sum();
+        }
+        let mut covered = vec![false; self.weight.len()];
+        let mut take = |s: usize, gain: &mut [f64]| {
+            for &c in self.by_site.get(s) {
+                let c = c as usize;
+                if !std::mem::replace(&mut covered[c], true) {
+                    // Sites not in `open` keep stale gains; they are never read.
+                    for &t in self.by_client.get(c) {
+                        gain[t as usize] -= self.weight[c];
+                    }
+                }
+            }
+        };
+        for &s in &order {
+            take(s, &mut gain);
+        }
+        let mut rest: Vec<usize> = open
+            .iter()
+            .copied()
+            .filter(|s| !order.contains(s))
+            .collect();
+        rest.sort_unstable();
+        while !rest.is_empty() {
+            // The first of the largest gains: rest is sorted, so the lowest site index.
+            let mut best = 0;
+            for i in 1..rest.len() {
+                if gain[rest[i]] > gain[rest[best]] {
+                    best = i;
+                }
+            }
+            let s = rest.remove(best);
+            take(s, &mut gain);
+            order.push(s);
+        }
+        order
+    }
 }
 
 #[cfg(test)]
@@ -178,5 +229,51 @@ mod tests {
         assert_eq!(t.get(1), &[2]);
         assert_eq!(t.get(2), &[0, 2]);
         assert_eq!(t.transpose(3), lists);
+    }
+
+    /// The opening order against a greedy recomputed from great-circle distances per demand
+    /// point: existing centres first, then the largest new coverage, the lowest index on ties.
+    #[test]
+    fn opening_order_is_the_greedy_order_of_coverage() {
+        use crate::model::PerKind;
+        use crate::plan::test_instances::random;
+        use crate::spatial::haversine_m;
+        for seed in 0..30 {
+            let (demand, sites) = random(seed, 40, 12, seed as usize % 3);
+            let problem =
+                Problem::new(&demand, &sites, None, None, Some(6), PerKind::default()).unwrap();
+            let radius = Radius::uniform(3000.0 + 500.0 * (seed % 5) as f64);
+            let coverage = Coverage::new(&problem, &radius, &problem.clients.weight).unwrap();
+            let fixed = seed as usize % 3;
+            let open: Vec<usize> = (0..fixed).chain([11, 4, 7, 9, 5, 10]).take(6).collect();
+            let r = radius.default_m.unwrap();
+            let covered_by = |set: &[usize]| -> f64 {
+                demand
+                    .iter()
+                    .filter(|d| {
+                        set.iter()
+                            .any(|&s| haversine_m(d.position, sites[s].position) <= r)
+                    })
+                    .map(|d| d.weight)
+                    .sum()
+            };
+            let mut naive: Vec<usize> = (0..fixed).collect();
+            let mut rest: Vec<usize> = open[fixed..].to_vec();
+            rest.sort_unstable();
+            while !rest.is_empty() {
+                let now = covered_by(&naive);
+                let gains: Vec<f64> = rest
+                    .iter()
+                    .map(|&s| covered_by(&[naive.as_slice(), &[s]].concat()) - now)
+                    .collect();
+                let best = (0..rest.len()).fold(0, |b, i| if gains[i] > gains[b] { i } else { b });
+                naive.push(rest.remove(best));
+            }
+            assert_eq!(
+                coverage.opening_order(&problem.rules, &open),
+                naive,
+                "seed {seed}"
+            );
+        }
     }
 }

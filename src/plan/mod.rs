@@ -195,12 +195,13 @@ pub fn solve(problem: &Problem, params: &PlanParams, settings: &Settings) -> Res
             settings.observer.stage("coverage lists", 0);
             let coverage = Coverage::new(problem, &params.radius, weight)?;
             let total_weight: f64 = weight.iter().sum();
-            let solution = if params.model == Model::Mclp {
+            let mut solution = if params.model == Model::Mclp {
                 mclp::solve(problem, &coverage, settings, deadline)
             } else {
                 let target = params.target_coverage.map(|share| (share, total_weight));
                 lscp::solve(problem, &coverage, target, settings, deadline)
             }?;
+            solution.open = coverage.opening_order(&problem.rules, &solution.open);
             let uncoverable_weight = coverage.uncoverable_weight;
             Ok(Outcome {
                 solution,

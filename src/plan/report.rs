@@ -32,7 +32,9 @@ pub struct PlanReport {
     pub uncoverable_weight: f64,
     /// Open site ids, sorted (numerically when every id is a whole number).
     pub chosen: Vec<String>,
-    /// Open site ids in the order the solver opened them, existing centres first.
+    /// Open site ids in an order that shows each centre's marginal value: existing centres
+    /// first, then greedily by what each adds given those before it (covered weight for mclp and
+    /// lscp, weighted distance saved for pmedian, farthest client first for pcenter).
     pub opening_order: Vec<String>,
     /// Existing centres that were kept open.
     pub fixed: Vec<String>,

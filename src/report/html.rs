@@ -5,7 +5,7 @@ use super::CompareRow;
 use super::charts::{Curve, coverage_chart, distance_chart};
 use crate::Result;
 use crate::access::{
-    AccessInput, DistanceUnit, Figures, Measures, distance_distribution, greedy_opening,
+    AccessInput, DistanceUnit, Figures, Measures, coverage_by_opening, distance_distribution,
 };
 use crate::map::{distance_label, text};
 use crate::model::AreaKind;
@@ -43,22 +43,13 @@ pub fn report(input: &ReportInput) -> Result<String> {
     let coverage_svg = input
         .plan
         .map(|_| {
-            let sites = input.access.sites;
-            // Existing centres first, as greedy_opening keeps them.
-            let (mut open, new): (Vec<usize>, Vec<usize>) =
-                input.access.open.iter().partition(|&&s| sites[s].fixed);
-            let existing = open.len();
-            open.extend(new);
-            let (order, curve) = greedy_opening(
-                &AccessInput {
-                    open: &open,
-                    ..input.access
-                },
+            let curve = coverage_by_opening(
+                &input.access,
                 input.radius,
                 &input.measures.neighbourhood_of,
-                existing,
             );
-            let fixed: Vec<bool> = order.iter().map(|&k| sites[open[k]].fixed).collect();
+            let sites = input.access.sites;
+            let fixed: Vec<bool> = input.access.open.iter().map(|&s| sites[s].fixed).collect();
             coverage_chart(&curve, &fixed, access.overall.total_weight)
         })
         .transpose()?;
@@ -84,7 +75,7 @@ pub fn report(input: &ReportInput) -> Result<String> {
         @if let Some(svg) = &coverage_svg {
             section {
                 h2 { "Coverage as centres open" }
-                p { "Each bar is what one more of the plan's centres adds: the existing centres first, then at each step the centre that adds the most. The line is the share covered so far; where the bars flatten, more centres buy little, and the first bars say which centres to open first if they cannot all open at once." }
+                p { "Each bar is what one more centre adds, in the plan's order of opening (plan.json's opening_order): the existing centres first, then at each step the centre that adds the most to the plan's objective. The line is the share covered so far; where the bars flatten, more centres buy little, and the first bars say which centres to open first if they cannot all open at once." }
                 div.chart { (PreEscaped(strip_xml_declaration(svg))) }
             }
         }
