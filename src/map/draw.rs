@@ -1,23 +1,19 @@
 //! Draws a [`Scene`] on any plotters backend: the map panel, then the legend.
 
 use super::MapMeasure;
+use super::render_failed;
 use super::scene::{Area, DENSITY_CELL, PANEL, Scene, Uncovered};
 use super::style::{COVERED, Classes, INK, NEW_CENTRE, NO_DEMAND, Outline, PAPER, UNCOVERED};
 use super::text::{FAMILY, TextMode};
+use crate::Result;
 use crate::model::AreaKind;
 use crate::report::grouped;
-use crate::{Error, Result};
 use plotters::coord::Shift;
 use plotters::element::{DashedPathElement, Drawable, PointCollection};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 type Canvas<DB> = DrawingArea<DB, Shift>;
-
-/// Turns a plotters failure into the crate's error.
-fn failed<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> Error {
-    Error::Render(e.to_string())
-}
 
 /// A drawing surface and how it wants its text.
 struct Painter<'a, DB: DrawingBackend> {
@@ -31,7 +27,7 @@ impl<DB: DrawingBackend> Painter<'_, DB> {
         for<'b> &'b E: PointCollection<'b, (i32, i32)>,
         E: Drawable<DB>,
     {
-        self.canvas.draw(element).map_err(failed)
+        self.canvas.draw(element).map_err(render_failed)
     }
 
     fn text(&self, text: &str, at: (i32, i32), size: f64, colour: RGBColor) -> Result<()> {
@@ -44,7 +40,7 @@ impl<DB: DrawingBackend> Painter<'_, DB> {
 
 /// Draws the whole map.
 pub fn map<DB: DrawingBackend>(canvas: &Canvas<DB>, scene: &Scene, mode: TextMode) -> Result<()> {
-    canvas.fill(&PAPER).map_err(failed)?;
+    canvas.fill(&PAPER).map_err(render_failed)?;
     let paint = Painter { canvas, mode };
     paint.text(&scene.title, (PANEL.0, 28), 26.0, INK)?;
     paint.text(&scene.subtitle, (PANEL.0, 62), 16.0, INK)?;

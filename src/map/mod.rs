@@ -91,9 +91,7 @@ impl Scene {
         {
             let canvas = BitMapBackend::with_buffer(&mut pixels, scene::SIZE).into_drawing_area();
             draw::map(&canvas, self, text::TextMode::Bitmap)?;
-            canvas
-                .present()
-                .map_err(|e| crate::Error::Render(e.to_string()))?;
+            canvas.present().map_err(render_failed)?;
         }
         encode_png(&pixels, scene::SIZE)
     }
@@ -105,12 +103,17 @@ impl Scene {
         {
             let canvas = SVGBackend::with_string(&mut svg, scene::SIZE).into_drawing_area();
             draw::map(&canvas, self, text::TextMode::Svg)?;
-            canvas
-                .present()
-                .map_err(|e| crate::Error::Render(e.to_string()))?;
+            canvas.present().map_err(render_failed)?;
         }
         Ok(svg)
     }
+}
+
+/// A plotters failure as the crate's error: drawing on our own canvas only fails on a defect.
+pub(crate) fn render_failed<E: std::error::Error + Send + Sync>(
+    e: plotters::drawing::DrawingAreaErrorKind<E>,
+) -> crate::Error {
+    crate::Error::Render(e.to_string())
 }
 
 /// RGB pixels as a PNG, with the `png` crate's default (deterministic) compression.

@@ -1,9 +1,10 @@
 //! The report's charts, drawn with plotters as SVG for inlining in `report.html`.
 
+use crate::Result;
 use crate::access::DistanceUnit;
+use crate::map::render_failed;
 use crate::map::text::{self, FAMILY};
 use crate::model::AreaKind;
-use crate::{Error, Result};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
@@ -45,10 +46,6 @@ fn line_style(kind: Option<AreaKind>) -> (RGBColor, u32, bool) {
     }
 }
 
-fn failed<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> Error {
-    Error::Render(e.to_string())
-}
-
 type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Axes and what the chart shows on them.
@@ -68,13 +65,13 @@ fn svg_chart(frame: Frame, draw: impl FnOnce(&mut Chart) -> Result<()>) -> Resul
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(failed)?;
+        root.fill(&WHITE).map_err(render_failed)?;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(56)
             .build_cartesian_2d(frame.x, frame.y)
-            .map_err(failed)?;
+            .map_err(render_failed)?;
         // Ticks between whole numbers stay unlabelled rather than repeat a rounded label.
         let whole = |x: &f64| {
             if x.fract() == 0.0 {
@@ -91,7 +88,7 @@ fn svg_chart(frame: Frame, draw: impl FnOnce(&mut Chart) -> Result<()>) -> Resul
         if frame.whole_x {
             mesh.x_label_formatter(&whole);
         }
-        mesh.draw().map_err(failed)?;
+        mesh.draw().map_err(render_failed)?;
         draw(&mut chart)?;
         chart
             .configure_series_labels()
@@ -100,8 +97,8 @@ fn svg_chart(frame: Frame, draw: impl FnOnce(&mut Chart) -> Result<()>) -> Resul
             .border_style(RGBColor(180, 180, 180))
             .label_font((FAMILY, 13))
             .draw()
-            .map_err(failed)?;
-        root.present().map_err(failed)?;
+            .map_err(render_failed)?;
+        root.present().map_err(render_failed)?;
     }
     Ok(svg)
 }
@@ -140,7 +137,7 @@ pub fn distance_chart(curves: &[Curve], unit: DistanceUnit) -> Result<String> {
                         3,
                         colour.stroke_width(1),
                     ))
-                    .map_err(failed)?;
+                    .map_err(render_failed)?;
             }
             let points: Vec<(f64, f64)> = curve
                 .points
@@ -153,7 +150,7 @@ pub fn distance_chart(curves: &[Curve], unit: DistanceUnit) -> Result<String> {
                 chart.draw_series(LineSeries::new(points, style))
             };
             drawn
-                .map_err(failed)?
+                .map_err(render_failed)?
                 .label(&curve.label)
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], style));
         }
@@ -196,7 +193,7 @@ pub fn coverage_chart(covered: &[f64], existing: &[bool], total_weight: f64) -> 
                 let x = k as f64 + 1.0;
                 Rectangle::new([(x - 0.35, 0.0), (x + 0.35, share(gain))], colour.filled())
             }))
-            .map_err(failed)?
+            .map_err(render_failed)?
             .label("added by this centre (grey: existing)")
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], blue.filled()));
         let line = ink.stroke_width(2);
@@ -208,7 +205,7 @@ pub fn coverage_chart(covered: &[f64], existing: &[bool], total_weight: f64) -> 
                     .map(|(k, &w)| (k as f64 + 1.0, share(w))),
                 line,
             ))
-            .map_err(failed)?
+            .map_err(render_failed)?
             .label("covered so far")
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], line));
         Ok(())
