@@ -3,7 +3,10 @@
 use super::MapMeasure;
 use super::render_failed;
 use super::scene::{Area, DENSITY_CELL, PANEL, Scene, Uncovered};
-use super::style::{COVERED, Classes, INK, NEW_CENTRE, NO_DEMAND, Outline, PAPER, UNCOVERED};
+use super::style::{
+    COVERED, Classes, INK, NEW_CENTRE, NO_DEMAND, Outline, PAPER, UNCOVERED, radius_line,
+    uncovered_dot,
+};
 use super::text::{FAMILY, TextMode};
 use crate::Result;
 use crate::model::AreaKind;
@@ -30,10 +33,27 @@ impl<DB: DrawingBackend> Painter<'_, DB> {
         self.canvas.draw(element).map_err(render_failed)
     }
 
+    /// Text starting at `at`, vertically centred on it.
     fn text(&self, text: &str, at: (i32, i32), size: f64, colour: RGBColor) -> Result<()> {
+        self.anchored(text, at, size, colour, HPos::Left)
+    }
+
+    /// Text centred on `at`.
+    fn centred(&self, text: &str, at: (i32, i32), size: f64) -> Result<()> {
+        self.anchored(text, at, size, INK, HPos::Center)
+    }
+
+    fn anchored(
+        &self,
+        text: &str,
+        at: (i32, i32),
+        size: f64,
+        colour: RGBColor,
+        horizontal: HPos,
+    ) -> Result<()> {
         let style = TextStyle::from((FAMILY, size).into_font())
             .color(&colour)
-            .pos(Pos::new(HPos::Left, VPos::Center));
+            .pos(Pos::new(horizontal, VPos::Center));
         self.draw(&Text::new(self.mode.prepare(text).into_owned(), at, style))
     }
 }
@@ -56,10 +76,7 @@ pub fn map<DB: DrawingBackend>(canvas: &Canvas<DB>, scene: &Scene, mode: TextMod
     uncovered(&paint, &scene.uncovered)?;
     outlines(&paint, &scene.areas)?;
     for ring in &scene.circles {
-        paint.draw(&PathElement::new(
-            ring.clone(),
-            NEW_CENTRE.mix(0.8).stroke_width(1),
-        ))?;
+        paint.draw(&PathElement::new(ring.clone(), radius_line()))?;
     }
     for marker in &scene.markers {
         centre(&paint, marker.at, marker.existing, marker.size)?;
@@ -116,7 +133,7 @@ fn uncovered<DB: DrawingBackend>(paint: &Painter<DB>, uncovered: &Uncovered) -> 
     match uncovered {
         Uncovered::Dots(dots) => {
             for &at in dots {
-                paint.draw(&Circle::new(at, 1, UNCOVERED.mix(0.7).filled()))?;
+                paint.draw(&Circle::new(at, 1, uncovered_dot()))?;
             }
         }
         Uncovered::Density(cells) => {
@@ -159,10 +176,7 @@ fn centre<DB: DrawingBackend>(
 fn number<DB: DrawingBackend>(paint: &Painter<DB>, at: (i32, i32), n: usize) -> Result<()> {
     paint.draw(&Circle::new(at, 10, PAPER.filled()))?;
     paint.draw(&Circle::new(at, 10, INK.stroke_width(2)))?;
-    let style = TextStyle::from((FAMILY, 13.0).into_font())
-        .color(&INK)
-        .pos(Pos::new(HPos::Center, VPos::Center));
-    paint.draw(&Text::new(n.to_string(), at, style))
+    paint.centred(&n.to_string(), at, 13.0)
 }
 
 /// Alternating black and white halves, labelled 0 and the length, in the panel's lower left.
@@ -194,10 +208,7 @@ fn north_arrow<DB: DrawingBackend>(paint: &Painter<DB>, (x, y): (i32, i32)) -> R
         vec![(x, y - 22), (x - 9, y + 8), (x, y + 2), (x + 9, y + 8)],
         INK.filled(),
     ))?;
-    let style = TextStyle::from((FAMILY, 15.0).into_font())
-        .color(&INK)
-        .pos(Pos::new(HPos::Center, VPos::Center));
-    paint.draw(&Text::new("N", (x, y + 22), style))
+    paint.centred("N", (x, y + 22), 15.0)
 }
 
 /// The legend, in the strip right of the panel.
@@ -230,7 +241,8 @@ fn legend<DB: DrawingBackend>(paint: &Painter<DB>, scene: &Scene) -> Result<()> 
         line(&mut y, "no target population")?;
         y += 10;
         heading(&mut y, "Area kind (outline)")?;
-        for &kind in &scene.kinds {
+        let present = |kind: AreaKind| scene.areas.iter().any(|a| a.kind == kind);
+        for kind in AreaKind::ALL.into_iter().filter(|&k| present(k)) {
             outline(paint, &[(x, y), (x + 26, y)], kind)?;
             line(&mut y, kind.as_str())?;
         }
@@ -241,11 +253,10 @@ fn legend<DB: DrawingBackend>(paint: &Painter<DB>, scene: &Scene) -> Result<()> 
         centre(paint, (x + 13, *y), existing, 8)?;
         line(y, text)
     };
-    if scene.has_existing {
-        caseload(&mut y, true, "existing")?;
-    }
-    if scene.has_new {
-        caseload(&mut y, false, "new")?;
+    for (existing, text) in [(true, "existing"), (false, "new")] {
+        if scene.markers.iter().any(|m| m.existing == existing) {
+            caseload(&mut y, existing, text)?;
+        }
     }
     if scene.max_caseload > 0.0 {
         let largest = scene.markers.iter().map(|m| m.size).max().unwrap_or(16);
@@ -260,11 +271,7 @@ fn legend<DB: DrawingBackend>(paint: &Painter<DB>, scene: &Scene) -> Result<()> 
         y += 28;
     }
     if !scene.circles.is_empty() {
-        paint.draw(&Circle::new(
-            (x + 13, y),
-            9,
-            NEW_CENTRE.mix(0.8).stroke_width(1),
-        ))?;
+        paint.draw(&Circle::new((x + 13, y), 9, radius_line()))?;
         line(&mut y, "service radius, to scale")?;
     }
     y += 10;
@@ -277,7 +284,7 @@ fn legend<DB: DrawingBackend>(paint: &Painter<DB>, scene: &Scene) -> Result<()> 
     }
     match &scene.uncovered {
         Uncovered::Dots(_) => {
-            paint.draw(&Circle::new((x + 13, y), 2, UNCOVERED.mix(0.7).filled()))?;
+            paint.draw(&Circle::new((x + 13, y), 2, uncovered_dot()))?;
             line(
                 &mut y,
                 if scene.covered.is_empty() {

@@ -85,11 +85,6 @@ pub struct Scene {
     pub(super) badge_heading: String,
     /// Scale bar: length in pixels and in metres.
     pub(super) scale_bar: (i32, f64),
-    /// Which area kinds are present, for the legend.
-    pub(super) kinds: Vec<AreaKind>,
-    /// Whether the map shows existing and new centres, for the legend.
-    pub(super) has_existing: bool,
-    pub(super) has_new: bool,
 }
 
 /// Projected metres to panel pixels, one scale on both axes.
@@ -228,9 +223,6 @@ impl Scene {
             ),
         };
 
-        let mut kinds: Vec<AreaKind> = hoods.iter().map(|h| h.kind).collect();
-        kinds.sort();
-        kinds.dedup();
         Scene {
             title: input.title.to_owned(),
             subtitle: input.subtitle.to_owned(),
@@ -249,9 +241,6 @@ impl Scene {
             badges,
             badge_heading,
             scale_bar: scale_bar(frame.scale),
-            kinds,
-            has_existing: measures.centres.iter().any(|c| c.fixed),
-            has_new: measures.centres.iter().any(|c| !c.fixed),
         }
     }
 }
@@ -375,18 +364,22 @@ fn inside_panel(path: &[Px]) -> Vec<Vec<Px>> {
         .collect()
 }
 
-/// Covered points with weight, as dots; none when there are more than [`DOT_LIMIT`].
-fn covered_dots(input: &MapInput, frame: &Frame) -> Vec<Px> {
-    let covered = &input.measures.covered;
-    let dots: Vec<Px> = input
+/// The points with weight that are `covered` (or not), in pixels, with their weight.
+fn points_where(input: &MapInput, frame: &Frame, covered: bool) -> Vec<(Px, f64)> {
+    input
         .demand
         .par_iter()
-        .zip(covered.par_iter())
-        .filter(|&(d, &c)| c && d.weight > 0.0)
-        .map(|(d, _)| frame.px(d.position))
-        .collect();
+        .zip(input.measures.covered.par_iter())
+        .filter(|&(d, &c)| c == covered && d.weight > 0.0)
+        .map(|(d, _)| (frame.px(d.position), d.weight))
+        .collect()
+}
+
+/// Covered points with weight, as dots; none when there are more than [`DOT_LIMIT`].
+fn covered_dots(input: &MapInput, frame: &Frame) -> Vec<Px> {
+    let dots = points_where(input, frame, true);
     if dots.len() <= DOT_LIMIT {
-        dots
+        dots.into_iter().map(|(at, _)| at).collect()
     } else {
         Vec::new()
     }
@@ -394,14 +387,7 @@ fn covered_dots(input: &MapInput, frame: &Frame) -> Vec<Px> {
 
 /// Uncovered points as dots, or their weight binned into cells when there are too many.
 fn uncovered(input: &MapInput, frame: &Frame) -> Uncovered {
-    let covered = &input.measures.covered;
-    let points: Vec<(Px, f64)> = input
-        .demand
-        .par_iter()
-        .zip(covered.par_iter())
-        .filter(|&(d, &c)| !c && d.weight > 0.0)
-        .map(|(d, _)| (frame.px(d.position), d.weight))
-        .collect();
+    let points = points_where(input, frame, false);
     if points.len() <= DOT_LIMIT {
         return Uncovered::Dots(points.into_iter().map(|(at, _)| at).collect());
     }

@@ -5,7 +5,7 @@
 use super::MapMeasure;
 use crate::access::DistanceUnit;
 use crate::model::AreaKind;
-use plotters::style::RGBColor;
+use plotters::style::{Color, RGBColor, ShapeStyle};
 
 /// ColorBrewer OrRd, 5 classes (colour-blind safe, prints in grey): light is good, dark is bad.
 const ORANGE_RED: [RGBColor; 5] = [
@@ -28,6 +28,16 @@ pub const NEW_CENTRE: RGBColor = RGBColor(0, 114, 178);
 pub const COVERED: RGBColor = RGBColor(150, 150, 150);
 /// Uncovered demand: dots or density shading.
 pub const UNCOVERED: RGBColor = RGBColor(40, 0, 80);
+
+/// A service-radius circle, on the map and in its legend.
+pub fn radius_line() -> ShapeStyle {
+    NEW_CENTRE.mix(0.8).stroke_width(1)
+}
+
+/// An uncovered household's dot, on the map and in its legend.
+pub fn uncovered_dot() -> ShapeStyle {
+    UNCOVERED.mix(0.7).filled()
+}
 
 /// Five classes of the mapped measure, worst last, with their legend labels.
 #[derive(Debug, Clone, PartialEq)]
