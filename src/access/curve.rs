@@ -2,8 +2,7 @@
 //! to the nearest centre.
 
 use super::nearest::OpenCentres;
-use super::{AccessInput, Nearest};
-use crate::model::AreaKind;
+use super::{AccessInput, Nearest, point_kind};
 use crate::plan::Radius;
 use rayon::prelude::*;
 
@@ -20,14 +19,11 @@ pub fn coverage_by_opening(
     neighbourhood_of: &[Option<u32>],
 ) -> Vec<f64> {
     let centres = OpenCentres::new(input.demand, input.sites, input.open.to_vec(), input.cost);
-    let kind_of = |i: usize| -> Option<AreaKind> {
-        let hood = neighbourhood_of.get(i).copied().flatten()?;
-        input.neighbourhoods.map(|n| n[hood as usize].kind)
-    };
     let first: Vec<Option<usize>> = (0..input.demand.len())
         .into_par_iter()
         .map(|i| {
-            let reach = radius.for_kind(kind_of(i)).unwrap_or(f64::INFINITY);
+            let kind = point_kind(neighbourhood_of, input.neighbourhoods, i);
+            let reach = radius.for_kind(kind).unwrap_or(f64::INFINITY);
             let mut first: Option<usize> = None;
             centres.within(i, reach, &mut |k, _| {
                 first = Some(first.map_or(k, |f| f.min(k)));

@@ -146,6 +146,36 @@ pub struct Access {
     pub fsca: Option<FscaSettings>,
 }
 
+impl Access {
+    /// The area kinds with target population and their figures, in urban, rural, informal
+    /// order: a kind without demand has no share to report, rather than a misleading 0.
+    pub fn kinds_with_demand(&self) -> impl Iterator<Item = (AreaKind, &Figures)> {
+        self.by_kind
+            .iter()
+            .flatten()
+            .filter(|(_, f)| f.total_weight > 0.0)
+            .map(|(&k, f)| (k, f))
+    }
+}
+
+/// The area kind of neighbourhood `hood`; `None` outside every neighbourhood or without them.
+pub(crate) fn area_kind(
+    hood: Option<u32>,
+    neighbourhoods: Option<&[Neighbourhood]>,
+) -> Option<AreaKind> {
+    hood.and_then(|h| neighbourhoods.map(|n| n[h as usize].kind))
+}
+
+/// The area kind of demand point `i`, from [`Measures::neighbourhood_of`] (empty without
+/// neighbourhoods).
+pub(crate) fn point_kind(
+    neighbourhood_of: &[Option<u32>],
+    neighbourhoods: Option<&[Neighbourhood]>,
+    i: usize,
+) -> Option<AreaKind> {
+    area_kind(neighbourhood_of.get(i).copied().flatten(), neighbourhoods)
+}
+
 /// One neighbourhood's figures, a row of `neighbourhoods.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NeighbourhoodAccess {
@@ -281,10 +311,7 @@ pub fn measure(input: &AccessInput, params: &AccessParams) -> Result<Measures> {
     };
     let neighbourhood_of = locate(demand.iter().map(|d| d.position).collect());
     let centre_hood = locate(open.iter().map(|&s| sites[s].position).collect());
-    let kind_of_hood = |h: Option<u32>| -> Option<AreaKind> {
-        h.and_then(|h| neighbourhoods.map(|n| n[h as usize].kind))
-    };
-    let kind_of = |i: usize| neighbourhood_of.get(i).copied().and_then(kind_of_hood);
+    let kind_of = |i: usize| point_kind(&neighbourhood_of, neighbourhoods, i);
 
     let centres = OpenCentres::new(demand, sites, open, cost);
     let nearest: Vec<Option<Nearest>> = (0..demand.len())
@@ -333,7 +360,7 @@ pub fn measure(input: &AccessInput, params: &AccessParams) -> Result<Measures> {
             let hood = neighbourhood_of[i];
             [
                 Some(0),
-                Some(figures::kind_group(kind_of_hood(hood))),
+                Some(figures::kind_group(area_kind(hood, neighbourhoods))),
                 hood.map(|h| figures::KIND_GROUPS + h as usize),
             ]
         })

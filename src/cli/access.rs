@@ -3,7 +3,7 @@
 
 use siting::access::{AccessInput, AccessParams, Measures, measure};
 use siting::model::{DemandPoint, Neighbourhood, Site};
-use siting::report::{ReportInput, summary_line};
+use siting::report::{ReportInput, centres, summary_line};
 use siting::{Result, io};
 use std::path::{Path, PathBuf};
 
@@ -87,20 +87,16 @@ pub fn headline(measures: &Measures) -> String {
         ),
     };
     let mut line = format!(
-        "{} centre{}: {:.1}% of the weight covered; distance to the nearest centre: {distances}",
-        a.caseload.centres,
-        if a.caseload.centres == 1 { "" } else { "s" },
+        "{}: {:.1}% of the weight covered; distance to the nearest centre: {distances}",
+        centres(a.caseload.centres),
         100.0 * f.covered_share,
     );
-    if let Some(by_kind) = &a.by_kind {
-        let shares: Vec<String> = by_kind
-            .iter()
-            .filter(|(_, f)| f.total_weight > 0.0)
-            .map(|(k, f)| format!("{k} {:.1}%", 100.0 * f.covered_share))
-            .collect();
-        if !shares.is_empty() {
-            line.push_str(&format!("; covered by kind: {}", shares.join(", ")));
-        }
+    let shares: Vec<String> = a
+        .kinds_with_demand()
+        .map(|(k, f)| format!("{k} {:.1}%", 100.0 * f.covered_share))
+        .collect();
+    if !shares.is_empty() {
+        line.push_str(&format!("; covered by kind: {}", shares.join(", ")));
     }
     line
 }
@@ -137,11 +133,7 @@ pub fn run(args: Args) -> Result<()> {
     let measures = measure(&input, &params)?;
     super::create_dir(&args.out)?;
     write_outputs(&args.out, &demand, &sites, hoods.as_deref(), &measures)?;
-    let title = format!(
-        "Access to {} centre{}",
-        sites.len(),
-        if sites.len() == 1 { "" } else { "s" }
-    );
+    let title = format!("Access to {}", centres(sites.len()));
     super::draw::write_drawings(
         &args.out,
         args.drawing.drawing(),

@@ -8,7 +8,7 @@ use siting::assign::{AssignParams, Assignment, assign};
 use siting::io::PlanOptions;
 use siting::model::{CostMatrix, DemandPoint, PerKind, Site};
 use siting::plan::{Model, PlanParams, PlanReport, Problem, Radius, Settings};
-use siting::report::{ReportInput, summary_line};
+use siting::report::{ReportInput, centres, summary_line};
 use siting::{Error, Result, io};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -293,10 +293,10 @@ pub fn plan_loaded(data: &super::Data, request: &Request, out: &Path) -> Result<
             &measures.nearest,
         )
     })?;
-    let title = request.title.clone().unwrap_or_else(|| {
-        let plural = if report.p == 1 { "" } else { "s" };
-        format!("{} plan: {} centre{plural}", report.model, report.p)
-    });
+    let title = request
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("{} plan: {}", report.model, centres(report.p)));
     let subtitle = summary_line(&measures, Some(&report));
     let map_png = super::draw::write_drawings(
         out,

@@ -1,6 +1,6 @@
 //! The side-by-side table of `siting compare`: one row per scenario variant.
 
-use crate::access::{Access, Figures};
+use crate::access::Access;
 use crate::model::AreaKind;
 use crate::plan::{Model, PlanReport};
 use serde::Serialize;
@@ -40,11 +40,9 @@ impl CompareRow {
         // A kind with no demand has no share, rather than a misleading 0.
         let kind_share = |kind: AreaKind| {
             access
-                .by_kind
-                .as_ref()
-                .and_then(|by_kind| by_kind.get(&kind))
-                .filter(|f: &&Figures| f.total_weight > 0.0)
-                .map(|f| f.covered_share)
+                .kinds_with_demand()
+                .find(|&(k, _)| k == kind)
+                .map(|(_, f)| f.covered_share)
         };
         CompareRow {
             variant: variant.to_owned(),

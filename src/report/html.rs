@@ -6,6 +6,7 @@ use super::charts::{Curve, coverage_chart, distance_chart};
 use crate::Result;
 use crate::access::{
     AccessInput, DistanceUnit, Figures, Measures, coverage_by_opening, distance_distribution,
+    point_kind,
 };
 use crate::map::{distance_label, text};
 use crate::model::AreaKind;
@@ -70,13 +71,13 @@ pub fn report(input: &ReportInput) -> Result<String> {
         section {
             h2 { "Distance to the nearest centre" }
             p { "The share of each area kind's target population within a given distance of its nearest centre; the thin dashed line under each curve marks its service radius. A curve that rises late means a kind that travels further." }
-            div.chart { (PreEscaped(strip_xml_declaration(&distance_svg))) }
+            div.chart { (PreEscaped(&distance_svg)) }
         }
         @if let Some(svg) = &coverage_svg {
             section {
                 h2 { "Coverage as centres open" }
                 p { "Each bar is what one more centre adds, in the plan's order of opening (plan.json's opening_order): the existing centres first, then at each step the centre that adds the most to the plan's objective. The line is the share covered so far; where the bars flatten, more centres buy little, and the first bars say which centres to open first if they cannot all open at once." }
-                div.chart { (PreEscaped(strip_xml_declaration(svg))) }
+                div.chart { (PreEscaped(svg)) }
             }
         }
         (worst_table(input))
@@ -156,14 +157,6 @@ td.n { text-align: end; font-variant-numeric: tabular-nums; }
 @media print { body { background: #fff; } main { padding: 0; } }
 ";
 
-/// Plotters writes no XML declaration today; this keeps the inlined SVG valid HTML if it ever does.
-fn strip_xml_declaration(svg: &str) -> &str {
-    match svg.find("<svg") {
-        Some(start) => &svg[start..],
-        None => svg,
-    }
-}
-
 fn headline(input: &ReportInput) -> Markup {
     let access = &input.measures.access;
     let overall = &access.overall;
@@ -180,7 +173,7 @@ fn headline(input: &ReportInput) -> Markup {
                     span id="total-weight" data-value=(overall.total_weight) { (grouped(overall.total_weight)) }
                 }
             }
-            @for (kind, figures) in kinds(input) {
+            @for (kind, figures) in access.kinds_with_demand() {
                 div.card {
                     div.value id=(format!("covered-share-{kind}")) data-value=(figures.covered_share) { (percent(figures.covered_share)) }
                     div.label { (kind) " covered (" (grouped(figures.covered_weight)) " of " (grouped(figures.total_weight)) ")" }
@@ -191,7 +184,7 @@ fn headline(input: &ReportInput) -> Markup {
                 div.label { "centres open: " (existing) " existing, " (centres - existing) " new" }
             }
             div.card {
-                div.value id="mean-distance" data-value=(overall.mean_distance_m) { (distance(overall.mean_distance_m, access.distance_unit)) }
+                div.value id="mean-distance" data-value=(overall.mean_distance_m) { (distance_label(overall.mean_distance_m, access.distance_unit)) }
                 div.label { "mean distance to the nearest centre" }
             }
             @if let Some(plan) = input.plan {
@@ -213,24 +206,11 @@ fn headline(input: &ReportInput) -> Markup {
     }
 }
 
-/// The area kinds with target population, in report order.
-fn kinds<'a>(input: &'a ReportInput) -> Vec<(AreaKind, &'a Figures)> {
-    input
-        .measures
-        .access
-        .by_kind
-        .iter()
-        .flatten()
-        .filter(|(_, f)| f.total_weight > 0.0)
-        .map(|(k, f)| (*k, f))
-        .collect()
-}
-
 fn by_kind_table(input: &ReportInput) -> Markup {
     let access = &input.measures.access;
     let unit = access.distance_unit;
-    let mut rows: Vec<(String, &Figures)> = kinds(input)
-        .into_iter()
+    let mut rows: Vec<(String, &Figures)> = access
+        .kinds_with_demand()
         .map(|(k, f)| (k.to_string(), f))
         .collect();
     if let Some(outside) = access.outside.as_ref().filter(|f| f.total_weight > 0.0) {
@@ -252,10 +232,10 @@ fn by_kind_table(input: &ReportInput) -> Markup {
                             td.n { (grouped(f.total_weight)) }
                             td.n { (grouped(f.covered_weight)) }
                             td.n { (percent(f.covered_share)) }
-                            td.n { (distance(f.mean_distance_m, unit)) }
-                            td.n { (distance(f.median_distance_m, unit)) }
-                            td.n { (distance(f.p90_distance_m, unit)) }
-                            td.n { (distance(f.max_distance_m, unit)) }
+                            td.n { (distance_label(f.mean_distance_m, unit)) }
+                            td.n { (distance_label(f.median_distance_m, unit)) }
+                            td.n { (distance_label(f.p90_distance_m, unit)) }
+                            td.n { (distance_label(f.max_distance_m, unit)) }
                             td.n { (format!("{:.3}", f.gini)) }
                         }
                     }
@@ -319,8 +299,8 @@ fn caseload_table(input: &ReportInput) -> Markup {
                             td { (c.kind.map_or("outside", AreaKind::as_str)) }
                             td.n { (grouped(c.caseload_weight)) }
                             td.n { (grouped(c.covered_weight)) }
-                            td.n { (distance(c.mean_distance_m, unit)) }
-                            td.n { (distance(c.max_distance_m, unit)) }
+                            td.n { (distance_label(c.mean_distance_m, unit)) }
+                            td.n { (distance_label(c.max_distance_m, unit)) }
                         }
                     }
                 }
@@ -352,7 +332,7 @@ fn compare_table(rows: &[CompareRow]) -> Markup {
                             td.n { (share(r.covered_share_urban)) }
                             td.n { (share(r.covered_share_rural)) }
                             td.n { (share(r.covered_share_informal)) }
-                            td.n { (distance(r.mean_distance_m, DistanceUnit::Metres)) }
+                            td.n { (distance_label(r.mean_distance_m, DistanceUnit::Metres)) }
                             td.n { (format!("{:.3}", r.gini)) }
                             td.n { (format!("{:.2}%", 100.0 * r.gap)) }
                             td dir="auto" { (r.most_uncovered.as_deref().unwrap_or("–")) }
@@ -370,11 +350,11 @@ fn about(input: &ReportInput) -> Markup {
     let radii: Vec<String> = access
         .radius_by_kind
         .iter()
-        .map(|(k, r)| format!("{k} {}", distance(*r, access.distance_unit)))
+        .map(|(k, r)| format!("{k} {}", distance_label(*r, access.distance_unit)))
         .chain(
             access
                 .radius_m
-                .map(|r| format!("elsewhere {}", distance(r, access.distance_unit))),
+                .map(|r| format!("elsewhere {}", distance_label(r, access.distance_unit))),
         )
         .collect();
     html! {
@@ -395,12 +375,10 @@ fn about(input: &ReportInput) -> Markup {
 fn distance_curves(input: &ReportInput) -> Vec<Curve> {
     let measures = input.measures;
     let weights: Vec<f64> = input.access.demand.iter().map(|d| d.weight).collect();
-    let kind_of = |i: usize| {
-        let hood = measures.neighbourhood_of.get(i).copied().flatten()?;
-        input.access.neighbourhoods.map(|n| n[hood as usize].kind)
-    };
-    let mut curves: Vec<Curve> = kinds(input)
-        .into_iter()
+    let kind_of = |i: usize| point_kind(&measures.neighbourhood_of, input.access.neighbourhoods, i);
+    let mut curves: Vec<Curve> = measures
+        .access
+        .kinds_with_demand()
         .map(|(kind, _)| Curve {
             label: kind.to_string(),
             kind: Some(kind),
@@ -431,10 +409,7 @@ fn distance_curves(input: &ReportInput) -> Vec<Curve> {
 pub fn summary_line(measures: &Measures, plan: Option<&PlanReport>) -> String {
     let access = &measures.access;
     let kinds: Vec<String> = access
-        .by_kind
-        .iter()
-        .flatten()
-        .filter(|(_, f)| f.total_weight > 0.0)
+        .kinds_with_demand()
         .map(|(k, f)| format!("{k} {}", percent(f.covered_share)))
         .collect();
     let mut line = format!(
@@ -445,9 +420,7 @@ pub fn summary_line(measures: &Measures, plan: Option<&PlanReport>) -> String {
         line += &format!(" ({})", kinds.join(", "));
     }
     let existing = measures.centres.iter().filter(|c| c.fixed).count();
-    let centres = measures.centres.len();
-    let plural = if centres == 1 { "" } else { "s" };
-    line += &format!("; {centres} centre{plural}, {existing} existing");
+    line += &format!("; {}, {existing} existing", centres(measures.centres.len()));
     if let Some(plan) = plan {
         line += &match plan.gap {
             0.0 => format!("; {} plan, proven optimal", plan.model),
@@ -461,12 +434,13 @@ pub fn summary_line(measures: &Measures, plan: Option<&PlanReport>) -> String {
     line
 }
 
-fn percent(share: f64) -> String {
-    format!("{:.1}%", 100.0 * share)
+/// "1 centre", "12 centres".
+pub fn centres(count: usize) -> String {
+    format!("{count} centre{}", if count == 1 { "" } else { "s" })
 }
 
-fn distance(value: f64, unit: DistanceUnit) -> String {
-    distance_label(value, unit)
+fn percent(share: f64) -> String {
+    format!("{:.1}%", 100.0 * share)
 }
 
 /// A weight with thousands separators; one decimal when it is not whole.

@@ -8,5 +8,5 @@ mod table;
 
 pub use charts::{Curve, coverage_chart, distance_chart};
 pub use compare::{CompareRow, write_compare, write_compare_csv};
-pub use html::{ReportInput, compare_report, grouped, report, summary_line};
+pub use html::{ReportInput, centres, compare_report, grouped, report, summary_line};
 pub use table::write_summary;
