@@ -11,6 +11,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{DemandPoint, Neighbourhood, PerKind, Site};
+use crate::plan::Radius;
 use crate::spatial::{NeighbourhoodIndex, PointIndex};
 use serde::Serialize;
 
@@ -46,7 +47,7 @@ impl RotateParams {
         if self.months == 0 {
             return Err(Error::Invalid("--months must be at least 1".into()));
         }
-        if !(self.radius_m.is_finite() && self.radius_m >= 0.0) {
+        if !Radius::is_valid(self.radius_m) {
             return Err(Error::Invalid(format!(
                 "--radius must be a non-negative number of metres, not {}",
                 self.radius_m

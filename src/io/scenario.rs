@@ -22,7 +22,7 @@
 
 use crate::error::{Location, ReadError};
 use crate::model::PerKind;
-use crate::plan::Model;
+use crate::plan::{Model, Radius};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -131,10 +131,8 @@ struct Table {
 }
 
 /// The ranges numbers must fall in, checked where the file still tells the line.
-const METRES: (fn(f64) -> bool, &str) = (
-    |x| x.is_finite() && x >= 0.0,
-    "must be a non-negative number of metres",
-);
+const METRES: (fn(f64) -> bool, &str) =
+    (Radius::is_valid, "must be a non-negative number of metres");
 const SHARE: (fn(f64) -> bool, &str) = (
     |x| (0.0..=1.0).contains(&x),
     "must be a share between 0 and 1",

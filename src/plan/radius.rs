@@ -36,6 +36,11 @@ impl Radius {
         kind.and_then(|k| *self.by_kind.get(k)).or(self.default_m)
     }
 
+    /// Whether `r` can be a service radius: finite and not negative.
+    pub fn is_valid(r: f64) -> bool {
+        r.is_finite() && r >= 0.0
+    }
+
     /// Checks every radius is a finite non-negative number.
     pub fn check(&self) -> Result<()> {
         let named = [("--radius", self.default_m)]
@@ -50,7 +55,7 @@ impl Radius {
             }));
         for (flag, value) in named {
             if let Some(r) = value
-                && !(r.is_finite() && r >= 0.0)
+                && !Radius::is_valid(r)
             {
                 return Err(Error::Invalid(format!(
                     "{flag} must be a non-negative number of metres, not {r}"
