@@ -215,4 +215,37 @@ fn bad_scenarios_fail_naming_file_line_and_key() {
     assert!(stderr.contains("no [[variant]]"), "{stderr}");
     let stderr = run_bad(&["plan", &single, "--out", out]);
     assert!(stderr.contains("no demand"), "{stderr}");
+
+    let negative = write(
+        "negative.toml",
+        "model = \"mclp\"\n[[variant]]\nname = \"a\"\nradius_rural = -5\n",
+    );
+    let stderr = run_bad(&["compare", &negative, "--out", out]);
+    assert!(
+        stderr.contains(
+            "negative.toml: line 4: field \"radius_rural\": must be a non-negative number of metres, not -5"
+        ),
+        "{stderr}"
+    );
+    let share = write("share.toml", "model = \"lscp\"\ntarget_coverage = 1.5\n");
+    let stderr = run_bad(&["plan", &share, "--out", out]);
+    assert!(
+        stderr.contains("share.toml: line 2: field \"target_coverage\": must be a share between 0 and 1, not 1.5"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_drawing_and_jobs_flags_are_usage_errors() {
+    let scenario = demo_scenario();
+    let scenario = scenario.to_str().expect("UTF-8");
+    let out = tempfile::tempdir().expect("temp dir");
+    let out = out.path().to_str().expect("UTF-8 path");
+    let stderr = run_bad(&["demo", "--map-measure", "height", "--out", out]);
+    assert!(
+        stderr.contains("unknown map measure \"height\": expected covered or distance"),
+        "{stderr}"
+    );
+    let stderr = run_bad(&["compare", scenario, "--jobs", "0", "--out", out]);
+    assert!(stderr.contains("--jobs"), "{stderr}");
 }
