@@ -4,10 +4,12 @@ mod cost;
 mod demand;
 mod kind;
 mod neighbourhood;
+mod road;
 mod site;
 
 pub use cost::CostMatrix;
 pub use demand::{DemandPoint, total_weight};
 pub use kind::{AreaKind, PerKind};
 pub use neighbourhood::Neighbourhood;
+pub use road::{Road, Travel, WALK_KMH};
 pub use site::Site;
