@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// Reads a file into its features, after checking that it is JSON, GeoJSON and WGS84.
-fn read_features(path: &Path) -> Result<Vec<Feature>, ReadError> {
+pub(super) fn features_in(path: &Path) -> Result<Vec<Feature>, ReadError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ReadError::file(path, format!("cannot read the file: {e}")))?;
     features_of(path, &text)
@@ -129,7 +129,7 @@ fn point_of(feature: &Feature) -> Result<Point<f64>, FieldProblem> {
     }
 }
 
-fn position_of(position: &Position) -> Result<Point<f64>, FieldProblem> {
+pub(super) fn position_of(position: &Position) -> Result<Point<f64>, FieldProblem> {
     match position.as_slice() {
         [lon, lat, ..] => fields::position(*lon, *lat),
         _ => Err(FieldProblem::new(
@@ -174,7 +174,7 @@ fn parse_features<T>(
 
 /// Reads demand Points with properties `id`, `weight` (default 1) and `group`.
 pub(super) fn read_demand_geojson(path: &Path) -> Result<Vec<DemandPoint>, ReadError> {
-    let features = read_features(path)?;
+    let features = features_in(path)?;
     parse_features(path, &features, |feature, id| {
         let weight = number_property(feature, "weight", Some(1.0))?.unwrap_or(1.0);
         Ok(DemandPoint {
@@ -188,7 +188,7 @@ pub(super) fn read_demand_geojson(path: &Path) -> Result<Vec<DemandPoint>, ReadE
 
 /// Reads site Points with properties `id`, `capacity` and `fixed`.
 pub(super) fn read_sites_geojson(path: &Path) -> Result<Vec<Site>, ReadError> {
-    let features = read_features(path)?;
+    let features = features_in(path)?;
     parse_features(path, &features, |feature, id| {
         let capacity = number_property(feature, "capacity", None)?
             .map(|c| fields::non_negative("capacity", c))
@@ -215,7 +215,7 @@ pub(super) fn read_sites_geojson(path: &Path) -> Result<Vec<Site>, ReadError> {
 
 /// Reads neighbourhood Polygons / MultiPolygons with properties `id`, `name`, `kind`.
 pub(super) fn read_neighbourhoods(path: &Path) -> Result<Loaded<Vec<Neighbourhood>>, ReadError> {
-    let features = read_features(path)?;
+    let features = features_in(path)?;
     let neighbourhoods = parse_features(path, &features, |feature, id| {
         let kind = match feature.property("kind") {
             Some(JsonValue::String(s)) => s

@@ -7,7 +7,9 @@
 mod csv;
 mod fields;
 mod geojson;
+mod osm;
 mod output;
+mod roads;
 mod scenario;
 
 use crate::error::ReadError;
@@ -22,6 +24,8 @@ pub use self::output::{
     write_assignment, write_centre_table, write_centres, write_json, write_load_table,
     write_neighbourhood_table, write_rotation_csv, write_rotation_geojson, write_split_assignment,
 };
+pub use self::osm::read_osm_pbf;
+pub use self::roads::{read_roads_geojson, write_roads};
 pub use self::scenario::{PlanOptions, Scenario, Variant, read_scenario};
 
 /// A problem worth telling the user about that does not stop the run.

@@ -11,5 +11,5 @@ pub use cost::CostMatrix;
 pub use demand::{DemandPoint, total_weight};
 pub use kind::{AreaKind, PerKind};
 pub use neighbourhood::Neighbourhood;
-pub use road::{Road, Travel, WALK_KMH};
+pub use road::{DEFAULT_DRIVE_KMH, Road, Travel, WALK_KMH, drive_speed_kmh, is_major};
 pub use site::Site;

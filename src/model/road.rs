@@ -55,3 +55,33 @@ pub struct Road {
     /// A broad class for drawing: major roads are drawn heavier.
     pub major: bool,
 }
+
+/// Usual car speed on an OpenStreetMap `highway` class where no `maxspeed` is posted, in km/h;
+/// `None` for classes closed to cars. Links drive like the road they join, a little slower.
+pub fn drive_speed_kmh(highway: &str) -> Option<f64> {
+    Some(match highway {
+        "motorway" => 110.0,
+        "trunk" => 90.0,
+        "primary" => 70.0,
+        "secondary" => 60.0,
+        "tertiary" => 50.0,
+        "motorway_link" | "trunk_link" => 50.0,
+        "primary_link" | "secondary_link" | "tertiary_link" => 40.0,
+        "unclassified" | "road" => 40.0,
+        "residential" => 30.0,
+        "service" => 20.0,
+        "living_street" => 10.0,
+        _ => return None,
+    })
+}
+
+/// Car speed where neither the file nor the class says anything, in km/h.
+pub const DEFAULT_DRIVE_KMH: f64 = 40.0;
+
+/// Classes drawn heavier on maps: the through roads between and across towns.
+pub fn is_major(highway: &str) -> bool {
+    matches!(
+        highway.strip_suffix("_link").unwrap_or(highway),
+        "motorway" | "trunk" | "primary" | "secondary"
+    )
+}
