@@ -30,6 +30,7 @@ pub mod generate;
 pub mod io;
 pub mod map;
 pub mod model;
+pub mod network;
 pub mod plan;
 pub mod report;
 pub mod spatial;

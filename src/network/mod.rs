@@ -1,0 +1,470 @@
+//! Road networks: distances and travel times along real roads.
+//!
+//! Roads ([`crate::model::Road`], from GeoJSON or an OpenStreetMap extract) become a [`Graph`]
+//! whose chains of shape points are contracted into edges; every demand point and site is
+//! snapped to the nearest point of a road ([`Snap`]), and the cost from a demand point to a site
+//! is the straight leg to its road, the shortest path along the network, and the site's own leg
+//! from its road. [`Places`] holds a snapped set of places; the searches between two such sets
+//! (within a limit, the k nearest, every pair) are what [`crate::cost`] offers the engine.
+
+mod graph;
+mod search;
+mod snap;
+#[cfg(test)]
+pub(crate) mod tests;
+
+pub use graph::{Edge, Graph};
+pub use snap::Snap;
+
+use crate::error::{Error, Result};
+use crate::model::{Road, Travel, WALK_KMH};
+use geo::Point;
+use rayon::prelude::*;
+use search::Scratch;
+use serde::Serialize;
+use snap::Snapper;
+use std::fmt;
+use std::str::FromStr;
+
+/// What a cost along the network measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum By {
+    /// Metres.
+    #[default]
+    Distance,
+    /// Minutes, at each road's speed (and walking pace off the road).
+    Time,
+}
+
+impl By {
+    /// Cost of one metre at `speed_kmh`.
+    pub fn cost_per_m(self, speed_kmh: f64) -> f64 {
+        match self {
+            By::Distance => 1.0,
+            By::Time => 60.0 / (1000.0 * speed_kmh),
+        }
+    }
+
+    /// Cost of one metre between a place and its road: covered on foot.
+    pub fn leg_cost_per_m(self) -> f64 {
+        self.cost_per_m(WALK_KMH)
+    }
+
+    /// The unit's name in outputs.
+    pub fn unit(self) -> &'static str {
+        match self {
+            By::Distance => "metres",
+            By::Time => "minutes",
+        }
+    }
+}
+
+impl FromStr for By {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s {
+            "distance" => Ok(By::Distance),
+            "time" => Ok(By::Time),
+            other => Err(format!("unknown cost {other:?}: expected distance or time")),
+        }
+    }
+}
+
+impl fmt::Display for By {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            By::Distance => "distance",
+            By::Time => "time",
+        })
+    }
+}
+
+/// How far a place may be from every road before it counts as unreachable, by default.
+pub const DEFAULT_SNAP_MAX_M: f64 = 1000.0;
+
+/// A routable road network with its snapping index and settings.
+#[derive(Debug, Clone)]
+pub struct Network {
+    graph: Graph,
+    snapper: Snapper,
+    by: By,
+    travel: Travel,
+    snap_max_m: f64,
+}
+
+impl Network {
+    /// Builds the graph of `roads` costed `by` distance or time, for `travel` (which the roads
+    /// were read for), with places beyond `snap_max_m` of every road unreachable.
+    pub fn new(roads: &[Road], by: By, travel: Travel, snap_max_m: f64) -> Result<Self> {
+        if !(snap_max_m.is_finite() && snap_max_m >= 0.0) {
+            return Err(Error::Invalid(format!(
+                "--snap-max must be a non-negative number of metres, not {snap_max_m}"
+            )));
+        }
+        let graph = Graph::build(roads, by)?;
+        let snapper = Snapper::new(&graph);
+        Ok(Network {
+            graph,
+            snapper,
+            by,
+            travel,
+            snap_max_m,
+        })
+    }
+
+    /// The graph.
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    /// Distance or time.
+    pub fn by(&self) -> By {
+        self.by
+    }
+
+    /// The travel profile.
+    pub fn travel(&self) -> Travel {
+        self.travel
+    }
+
+    /// The largest leg from a place to its road.
+    pub fn snap_max_m(&self) -> f64 {
+        self.snap_max_m
+    }
+
+    /// The nearest point of any road to `place`, however far.
+    pub fn snap(&self, place: Point<f64>) -> Snap {
+        self.snapper.snap(&self.graph, place)
+    }
+
+    /// Snaps `positions` (in parallel) and indexes them for the searches.
+    pub fn place(&self, positions: &[Point<f64>]) -> Places {
+        let snaps: Vec<Snap> = positions.par_iter().map(|&p| self.snap(p)).collect();
+        Places::new(self, snaps)
+    }
+
+    /// Cost from each way out of a snapped origin to the vertex it leads to, leg included.
+    fn exits(&self, s: &Snap) -> impl Iterator<Item = (u32, f64)> {
+        let e = &self.graph.edges[s.edge as usize];
+        let leg = s.leg_m * self.by.leg_cost_per_m();
+        let forward = (e.to, leg + (e.length_m - s.offset_m) * e.cost_per_m);
+        // A one-way edge still lets a place snapped onto its start leave by that vertex.
+        let back =
+            (!e.oneway || s.offset_m <= 0.0).then(|| (e.from, leg + s.offset_m * e.cost_per_m));
+        std::iter::once(forward).chain(back)
+    }
+
+    /// Cost from each vertex that leads into a snapped site to the site, leg included.
+    fn entries(&self, s: &Snap) -> impl Iterator<Item = (u32, f64)> {
+        let e = &self.graph.edges[s.edge as usize];
+        let leg = s.leg_m * self.by.leg_cost_per_m();
+        let forward = (e.from, leg + s.offset_m * e.cost_per_m);
+        // A site snapped onto the end of a one-way edge is reached from that vertex too.
+        let back = (!e.oneway || s.offset_m >= e.length_m)
+            .then(|| (e.to, leg + (e.length_m - s.offset_m) * e.cost_per_m));
+        std::iter::once(forward).chain(back)
+    }
+
+    /// Cost from an origin to a site on the same edge without leaving it, when its direction
+    /// allows.
+    fn along(&self, from: &Snap, to: &Snap) -> Option<f64> {
+        if from.edge != to.edge {
+            return None;
+        }
+        let e = &self.graph.edges[from.edge as usize];
+        let legs = (from.leg_m + to.leg_m) * self.by.leg_cost_per_m();
+        if to.offset_m >= from.offset_m {
+            Some(legs + (to.offset_m - from.offset_m) * e.cost_per_m)
+        } else if !e.oneway {
+            Some(legs + (from.offset_m - to.offset_m) * e.cost_per_m)
+        } else {
+            None
+        }
+    }
+
+    /// For every origin, the sites within its `limit` (cost units) and their costs, sorted by
+    /// site: one bounded search per site towards it, in parallel.
+    pub fn within(&self, origins: &Places, sites: &Places, limit: &[f64]) -> Vec<Vec<(u32, f64)>> {
+        let bound = limit.iter().copied().fold(0.0, f64::max);
+        let n = self.graph.vertex.len();
+        let by_site: Vec<Vec<(u32, f64)>> = (0..sites.len())
+            .into_par_iter()
+            .map_init(
+                || {
+                    (
+                        Scratch::default(),
+                        vec![f64::INFINITY; origins.len()],
+                        Vec::new(),
+                    )
+                },
+                |(scratch, best, touched), s| {
+                    let Some(snap) = sites.snap(s) else {
+                        return Vec::new();
+                    };
+                    let mut reach = |o: u32, c: f64| {
+                        if c <= limit[o as usize] && c < best[o as usize] {
+                            if best[o as usize].is_infinite() {
+                                touched.push(o);
+                            }
+                            best[o as usize] = c;
+                        }
+                    };
+                    let seeds: Vec<(u32, f64)> = self.entries(snap).collect();
+                    search::bounded(&self.graph.arriving, n, &seeds, bound, scratch, |v, d| {
+                        for (o, a) in origins.exits.of(v) {
+                            reach(o, d + a);
+                        }
+                    });
+                    for o in origins.on_edge(snap.edge) {
+                        let from = origins
+                            .snap(o as usize)
+                            .expect("indexed origins are snapped");
+                        if let Some(c) = self.along(from, snap) {
+                            reach(o, c);
+                        }
+                    }
+                    touched.sort_unstable();
+                    let list = touched.iter().map(|&o| (o, best[o as usize])).collect();
+                    for &o in touched.iter() {
+                        best[o as usize] = f64::INFINITY;
+                    }
+                    touched.clear();
+                    list
+                },
+            )
+            .collect();
+        let mut by_origin: Vec<Vec<(u32, f64)>> = vec![Vec::new(); origins.len()];
+        for (s, list) in by_site.into_iter().enumerate() {
+            for (o, c) in list {
+                by_origin[o as usize].push((s as u32, c));
+            }
+        }
+        by_origin
+    }
+
+    /// For every origin, its `k` nearest sites `(site, cost)`, nearest first (ties: lower site):
+    /// one search from all sites at once that keeps k labels per vertex.
+    pub fn nearest(&self, origins: &Places, sites: &Places, k: usize) -> Vec<Vec<(u32, f64)>> {
+        let seeds: Vec<(u32, f64, u32)> = (0..sites.len())
+            .filter_map(|s| sites.snap(s).map(|snap| (s, snap)))
+            .flat_map(|(s, snap)| self.entries(snap).map(move |(v, c)| (v, c, s as u32)))
+            .collect();
+        let labels =
+            search::nearest_sources(&self.graph.arriving, self.graph.vertex.len(), &seeds, k);
+        (0..origins.len())
+            .into_par_iter()
+            .map(|o| {
+                let Some(snap) = origins.snap(o) else {
+                    return Vec::new();
+                };
+                let mut found: Vec<(u32, f64)> = Vec::new();
+                for (v, a) in self.exits(snap) {
+                    found.extend(labels.of(v).map(|(s, d)| (s, a + d)));
+                }
+                for s in sites.on_edge(snap.edge) {
+                    let to = sites.snap(s as usize).expect("indexed sites are snapped");
+                    found.extend(self.along(snap, to).map(|c| (s, c)));
+                }
+                found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+                found.dedup_by_key(|a| a.0);
+                found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+                found.truncate(k);
+                found
+            })
+            .collect()
+    }
+
+    /// The cost from each of `which` origins to every site (infinite when unreachable): one
+    /// search from each origin.
+    pub fn rows(&self, origins: &Places, sites: &Places, which: &[usize]) -> Vec<Vec<f64>> {
+        let n = self.graph.vertex.len();
+        which
+            .par_iter()
+            .map_init(Scratch::default, |scratch, &o| {
+                let mut row = vec![f64::INFINITY; sites.len()];
+                let Some(snap) = origins.snap(o) else {
+                    return row;
+                };
+                let seeds: Vec<(u32, f64)> = self.exits(snap).collect();
+                search::bounded(
+                    &self.graph.leaving,
+                    n,
+                    &seeds,
+                    f64::INFINITY,
+                    scratch,
+                    |v, d| {
+                        for (s, a) in sites.entries.of(v) {
+                            row[s as usize] = row[s as usize].min(d + a);
+                        }
+                    },
+                );
+                for s in sites.on_edge(snap.edge) {
+                    let to = sites.snap(s as usize).expect("indexed sites are snapped");
+                    if let Some(c) = self.along(snap, to) {
+                        row[s as usize] = row[s as usize].min(c);
+                    }
+                }
+                row
+            })
+            .collect()
+    }
+
+    /// Every origin–site cost, row-major by origin (infinite when unreachable): one full search
+    /// towards each site.
+    pub fn table(&self, origins: &Places, sites: &Places) -> Vec<f64> {
+        let m = sites.len();
+        let unlimited = vec![f64::INFINITY; origins.len()];
+        let lists = self.within(origins, sites, &unlimited);
+        let mut table = vec![f64::INFINITY; origins.len() * m];
+        for (o, list) in lists.into_iter().enumerate() {
+            for (s, c) in list {
+                table[o * m + s as usize] = c;
+            }
+        }
+        table
+    }
+
+    /// How close `positions` lie to the roads, weighted by `weight`.
+    pub fn snap_summary(&self, places: &Places, weight: &[f64]) -> SnapSummary {
+        let mut summary = SnapSummary {
+            snap_max_m: self.snap_max_m,
+            ..SnapSummary::default()
+        };
+        for (i, snap) in places.all.iter().enumerate() {
+            let w = weight[i];
+            summary.total_weight += w;
+            summary.points += 1;
+            for (limit, bucket) in [
+                (50.0, &mut summary.within_50_m),
+                (200.0, &mut summary.within_200_m),
+                (1000.0, &mut summary.within_1000_m),
+            ] {
+                if snap.leg_m <= limit {
+                    *bucket += w;
+                }
+            }
+            if snap.leg_m > self.snap_max_m {
+                summary.unreachable_points += 1;
+                summary.unreachable_weight += w;
+            } else if self.graph.part[self.graph.edges[snap.edge as usize].from as usize] != 0 {
+                summary.detached_points += 1;
+                summary.detached_weight += w;
+            }
+        }
+        summary
+    }
+}
+
+/// How close places lie to the roads: weights within 50, 200 and 1000 m of a road, beyond the
+/// snapping limit (unreachable), and on roads not connected to the largest part of the network.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SnapSummary {
+    /// Places counted.
+    pub points: usize,
+    /// Their weight.
+    pub total_weight: f64,
+    /// Weight within 50 m of a road.
+    pub within_50_m: f64,
+    /// Weight within 200 m.
+    pub within_200_m: f64,
+    /// Weight within 1000 m.
+    pub within_1000_m: f64,
+    /// The snapping limit.
+    pub snap_max_m: f64,
+    /// Places farther than the limit from every road: unreachable.
+    pub unreachable_points: usize,
+    /// Their weight.
+    pub unreachable_weight: f64,
+    /// Places snapped to roads outside the largest connected part.
+    pub detached_points: usize,
+    /// Their weight.
+    pub detached_weight: f64,
+}
+
+/// Compressed rows of `(place, cost)` per key.
+#[derive(Debug, Clone, Default)]
+struct Rows {
+    offsets: Vec<u32>,
+    item: Vec<u32>,
+    cost: Vec<f64>,
+}
+
+impl Rows {
+    fn new(n: usize, mut entries: Vec<(u32, u32, f64)>) -> Self {
+        entries.sort_by_key(|&(key, item, _)| (key, item));
+        let mut offsets = vec![0u32; n + 1];
+        for &(key, _, _) in &entries {
+            offsets[key as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        Rows {
+            offsets,
+            item: entries.iter().map(|e| e.1).collect(),
+            cost: entries.iter().map(|e| e.2).collect(),
+        }
+    }
+
+    fn of(&self, key: u32) -> impl Iterator<Item = (u32, f64)> + '_ {
+        let range = self.offsets[key as usize] as usize..self.offsets[key as usize + 1] as usize;
+        self.item[range.clone()]
+            .iter()
+            .copied()
+            .zip(self.cost[range].iter().copied())
+    }
+}
+
+/// A set of places snapped to the network, indexed both as origins (the vertices each leads to)
+/// and as destinations (the vertices that lead into each), and by edge.
+#[derive(Debug, Clone)]
+pub struct Places {
+    all: Vec<Snap>,
+    reachable: Vec<bool>,
+    exits: Rows,
+    entries: Rows,
+    edge: Rows,
+}
+
+impl Places {
+    fn new(network: &Network, all: Vec<Snap>) -> Self {
+        let reachable: Vec<bool> = all.iter().map(|s| s.leg_m <= network.snap_max_m).collect();
+        let (mut exits, mut entries, mut edge) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, snap) in all.iter().enumerate().filter(|(i, _)| reachable[*i]) {
+            let i = i as u32;
+            exits.extend(network.exits(snap).map(|(v, c)| (v, i, c)));
+            entries.extend(network.entries(snap).map(|(v, c)| (v, i, c)));
+            edge.push((snap.edge, i, 0.0));
+        }
+        let (n, e) = (network.graph.vertex.len(), network.graph.edges.len());
+        Places {
+            exits: Rows::new(n, exits),
+            entries: Rows::new(n, entries),
+            edge: Rows::new(e, edge),
+            all,
+            reachable,
+        }
+    }
+
+    /// Number of places.
+    pub fn len(&self) -> usize {
+        self.all.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.all.is_empty()
+    }
+
+    /// The snap of place `i`, or `None` when it lies beyond the snapping limit.
+    pub fn snap(&self, i: usize) -> Option<&Snap> {
+        self.reachable[i].then(|| &self.all[i])
+    }
+
+    /// Snapped places on edge `e`.
+    fn on_edge(&self, e: u32) -> impl Iterator<Item = u32> + '_ {
+        self.edge.of(e).map(|(i, _)| i)
+    }
+}
