@@ -8,6 +8,8 @@
 
 mod common;
 
+use siting::cost::CostSource;
+
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
@@ -95,7 +97,14 @@ fn benches(c: &mut Criterion) {
         group.measurement_time(Duration::from_secs(10));
         group.throughput(Throughput::Elements(n as u64));
         group.bench_function(BenchmarkId::new("rtree", format!("{n}x{CENTRES}")), |b| {
-            b.iter(|| black_box(nearest_centres(&demand, &sites, &open, None)))
+            b.iter(|| {
+                black_box(nearest_centres(
+                    &demand,
+                    &sites,
+                    &open,
+                    CostSource::GreatCircle,
+                ))
+            })
         });
         group.bench_function(BenchmarkId::new("scan", format!("{n}x{CENTRES}")), |b| {
             b.iter(|| black_box(nearest_by_scan(&demand, &sites)))
@@ -123,7 +132,7 @@ fn benches(c: &mut Criterion) {
             sites: &sites,
             open: &open,
             neighbourhoods: Some(&hoods),
-            cost: None,
+            source: CostSource::GreatCircle,
         };
         group.bench_function(id, |b| {
             b.iter(|| black_box(measure(&input, &params).unwrap()))

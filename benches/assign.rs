@@ -7,6 +7,8 @@
 
 mod common;
 
+use siting::cost::CostSource;
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use siting::assign::{AssignParams, assign};
 use siting::model::{DemandPoint, Site, total_weight};
@@ -39,7 +41,9 @@ fn bench_assign(c: &mut Criterion) {
             ("no_split", AssignParams::new().no_split()),
         ] {
             group.bench_with_input(BenchmarkId::new(name, n), &params, |b, params| {
-                b.iter(|| black_box(assign(&demand, &sites, None, params).unwrap()))
+                b.iter(|| {
+                    black_box(assign(&demand, &sites, CostSource::GreatCircle, params).unwrap())
+                })
             });
         }
     }

@@ -9,6 +9,8 @@
 
 mod common;
 
+use siting::cost::CostSource;
+
 use criterion::measurement::WallTime;
 use criterion::{
     BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group,
@@ -98,7 +100,7 @@ fn plan(
         &demand,
         &sites,
         Some(hoods.as_slice()),
-        None,
+        CostSource::GreatCircle,
         Some(p),
         PerKind::default(),
     )
@@ -115,7 +117,7 @@ fn plan(
         sites: &sites,
         open: &open,
         neighbourhoods: Some(hoods.as_slice()),
-        cost: None,
+        source: CostSource::GreatCircle,
     };
     let measures = measure(&input, &AccessParams::new(radius)).unwrap();
     let report = PlanReport::new(&problem, &params, &outcome, &measures.access, 1, 0.0);
@@ -205,7 +207,7 @@ fn benches(c: &mut Criterion) {
                 sites: &planned.sites,
                 open: &planned.open,
                 neighbourhoods: Some(planned.hoods.as_slice()),
-                cost: None,
+                source: CostSource::GreatCircle,
             },
             radius: &planned.radius,
             measures: &planned.measures,

@@ -6,6 +6,8 @@
 
 mod common;
 
+use siting::cost::CostSource;
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use siting::model::{DemandPoint, PerKind, Site};
 use siting::plan::{Coverage, Model, PlanParams, Problem, Radius, Settings, solve};
@@ -23,8 +25,15 @@ fn coverage(c: &mut Criterion) {
     group.sample_size(10);
     for (n, m) in SIZES {
         let (demand, sites) = instance(n, m);
-        let problem =
-            Problem::new(&demand, &sites, None, None, Some(50), PerKind::default()).unwrap();
+        let problem = Problem::new(
+            &demand,
+            &sites,
+            None,
+            CostSource::GreatCircle,
+            Some(50),
+            PerKind::default(),
+        )
+        .unwrap();
         group.throughput(Throughput::Elements(m as u64));
         group.bench_with_input(
             BenchmarkId::from_parameter(format!("{n}x{m}")),
@@ -48,7 +57,15 @@ fn solves(c: &mut Criterion) {
         group.sample_size(10);
         for (n, m) in SIZES {
             let (demand, sites) = instance(n, m);
-            let problem = Problem::new(&demand, &sites, None, None, p, PerKind::default()).unwrap();
+            let problem = Problem::new(
+                &demand,
+                &sites,
+                None,
+                CostSource::GreatCircle,
+                p,
+                PerKind::default(),
+            )
+            .unwrap();
             let params = PlanParams {
                 model,
                 radius: Radius::uniform(5_000.0),

@@ -25,6 +25,7 @@
 
 pub mod access;
 pub mod assign;
+pub mod cost;
 pub mod error;
 pub mod generate;
 pub mod io;

@@ -4,7 +4,6 @@
 use super::nearest::OpenCentres;
 use super::{AccessInput, Nearest, point_kind};
 use crate::plan::Radius;
-use rayon::prelude::*;
 
 /// The covered weight as the centres of `input.open` open one after another, in that order:
 /// entry k is the weight within its service radius of one of the first k + 1 centres (within
@@ -18,19 +17,18 @@ pub fn coverage_by_opening(
     radius: &Radius,
     neighbourhood_of: &[Option<u32>],
 ) -> Vec<f64> {
-    let centres = OpenCentres::new(input.demand, input.sites, input.open.to_vec(), input.cost);
-    let first: Vec<Option<usize>> = (0..input.demand.len())
-        .into_par_iter()
+    let centres = OpenCentres::new(input.demand, input.sites, input.open.to_vec(), input.source);
+    let reach: Vec<f64> = (0..input.demand.len())
         .map(|i| {
             let kind = point_kind(neighbourhood_of, input.neighbourhoods, i);
-            let reach = radius.for_kind(kind).unwrap_or(f64::INFINITY);
-            let mut first: Option<usize> = None;
-            centres.within(i, reach, &mut |k, _| {
-                first = Some(first.map_or(k, |f| f.min(k)));
-            });
-            first
+            radius.for_kind(kind).unwrap_or(f64::INFINITY)
         })
         .collect();
+    // Lists come sorted by position in `open`, so the first is the earliest to open.
+    let mut first: Vec<Option<usize>> = vec![None; input.demand.len()];
+    centres.costs().within_ids(&reach, |i, list| {
+        first[i] = list.first().map(|&k| k as usize);
+    });
     // Summed in point order, so the curve does not depend on the number of threads.
     let mut gains = vec![0.0; input.open.len()];
     for (point, first) in input.demand.iter().zip(&first) {

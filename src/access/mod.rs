@@ -14,6 +14,7 @@ mod figures;
 pub mod fsca;
 mod nearest;
 
+pub use crate::cost::DistanceUnit;
 pub use assigned::{AssignedAccess, Part, assigned_access};
 pub use curve::{coverage_by_opening, distance_distribution};
 pub use equity::{Caseload, Equity, WorstNeighbourhood};
@@ -21,12 +22,12 @@ pub use figures::Figures;
 pub use fsca::Fsca;
 pub use nearest::{Nearest, nearest_centres};
 
+use crate::cost::CostSource;
 use crate::error::{Error, Result};
-use crate::model::{AreaKind, CostMatrix, DemandPoint, Neighbourhood, Site};
+use crate::model::{AreaKind, DemandPoint, Neighbourhood, Site};
 use crate::plan::Radius;
 use crate::spatial::NeighbourhoodIndex;
 use nearest::OpenCentres;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -81,27 +82,6 @@ impl AccessParams {
     /// σ for a demand point whose radius is `radius_m`.
     fn sigma_for(&self, radius_m: f64) -> f64 {
         self.decay_sigma_m.unwrap_or(radius_m / 2.0)
-    }
-}
-
-/// What the distances measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DistanceUnit {
-    /// Great-circle metres.
-    Metres,
-    /// The cost matrix's units (road metres, minutes, ...).
-    Cost,
-}
-
-impl DistanceUnit {
-    /// Cost units when a cost matrix replaces great-circle distance, metres otherwise.
-    pub fn of(cost: Option<&CostMatrix>) -> Self {
-        if cost.is_some() {
-            DistanceUnit::Cost
-        } else {
-            DistanceUnit::Metres
-        }
     }
 }
 
@@ -261,8 +241,8 @@ pub struct AccessInput<'a> {
     pub open: &'a [usize],
     /// Neighbourhoods, for per-kind and per-neighbourhood figures and per-kind radii.
     pub neighbourhoods: Option<&'a [Neighbourhood]>,
-    /// A cost matrix that replaces great-circle distance.
-    pub cost: Option<&'a CostMatrix>,
+    /// Where costs come from (great circle, a cost matrix, or a road network).
+    pub source: CostSource<'a>,
 }
 
 /// Measures how well the open centres serve the demand.
@@ -276,7 +256,7 @@ pub fn measure(input: &AccessInput, params: &AccessParams) -> Result<Measures> {
         sites,
         open,
         neighbourhoods,
-        cost,
+        source,
     } = *input;
     let mut open = open.to_vec();
     open.sort_unstable();
@@ -294,7 +274,7 @@ pub fn measure(input: &AccessInput, params: &AccessParams) -> Result<Measures> {
             sites[w[0]].id
         )));
     }
-    if let Some(matrix) = cost
+    if let Some(matrix) = source.matrix()
         && matrix.demand_count() != demand.len()
     {
         return Err(Error::Invalid(format!(
@@ -313,11 +293,8 @@ pub fn measure(input: &AccessInput, params: &AccessParams) -> Result<Measures> {
     let centre_hood = locate(open.iter().map(|&s| sites[s].position).collect());
     let kind_of = |i: usize| point_kind(&neighbourhood_of, neighbourhoods, i);
 
-    let centres = OpenCentres::new(demand, sites, open, cost);
-    let nearest: Vec<Option<Nearest>> = (0..demand.len())
-        .into_par_iter()
-        .map(|i| centres.nearest(i))
-        .collect();
+    let centres = OpenCentres::new(demand, sites, open, source);
+    let nearest = centres.nearest();
     let radius_of: Vec<Option<f64>> = (0..demand.len())
         .map(|i| params.radius.for_kind(kind_of(i)))
         .collect();
@@ -338,9 +315,14 @@ pub fn measure(input: &AccessInput, params: &AccessParams) -> Result<Measures> {
             .iter()
             .map(|&s| sites[s].capacity.unwrap_or(1.0))
             .collect();
+        let limit: Vec<f64> = radius_of
+            .iter()
+            .map(|r| r.unwrap_or(f64::NEG_INFINITY))
+            .collect();
+        let catchments = centres.within(&limit);
         fsca::two_step(&weight, &supply, &sigma, |i, visit| {
-            if let Some(r) = radius_of[i] {
-                centres.within(i, r, visit);
+            for &(k, d) in &catchments[i] {
+                visit(k as usize, d);
             }
         })
     });
@@ -400,7 +382,7 @@ pub fn measure(input: &AccessInput, params: &AccessParams) -> Result<Measures> {
             .collect(),
     });
     let access = Access {
-        distance_unit: DistanceUnit::of(cost),
+        distance_unit: source.unit(),
         radius_m: radius.default_m,
         radius_by_kind: radius.named_by_kind(),
         overall,

@@ -5,7 +5,8 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::*;
-use crate::model::PerKind;
+use crate::cost::CostSource;
+use crate::model::{CostMatrix, PerKind};
 use crate::spatial::haversine_m;
 use geo::{MultiPolygon, Point, Rect};
 use rand::{RngExt, SeedableRng};
@@ -139,7 +140,7 @@ impl Case {
             sites: &self.sites,
             open: &self.open,
             neighbourhoods: self.hoods.as_deref(),
-            cost: self.cost.as_ref(),
+            source: CostSource::of(self.cost.as_ref()),
         }
     }
 
@@ -630,7 +631,7 @@ fn ties_go_to_the_lower_site_index() {
             sites: &sites,
             open: &open,
             neighbourhoods: None,
-            cost: None,
+            source: CostSource::GreatCircle,
         };
         assert_eq!(
             measure(&input, &params).unwrap().nearest[0].unwrap().site,
@@ -695,7 +696,7 @@ fn results_do_not_depend_on_the_number_of_threads() {
         sites: &sites,
         open: &open,
         neighbourhoods: Some(&hoods),
-        cost: None,
+        source: CostSource::GreatCircle,
     };
     let params = AccessParams::new(Radius::uniform(3_000.0));
     let run = |threads: usize| {
@@ -728,7 +729,7 @@ fn scores_match_pysal_access() {
             sites: &sites,
             open: &open,
             neighbourhoods: None,
-            cost,
+            source: CostSource::of(cost),
         };
         let got = measure(&input, &params).unwrap();
         let fsca = got.fsca.unwrap();

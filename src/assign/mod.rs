@@ -12,11 +12,12 @@ pub mod flow;
 pub mod rotate;
 
 use crate::access::DistanceUnit;
+use crate::cost::CostSource;
 use crate::error::{Error, Result};
-use crate::model::{CostMatrix, DemandPoint, PerKind, Site, total_weight};
-use crate::plan::{Distances, Problem};
-use crate::spatial::PointIndex;
+use crate::model::{DemandPoint, PerKind, Site, total_weight};
+use crate::plan::Problem;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 /// Settings of the assignment.
@@ -130,7 +131,7 @@ pub struct CentreLoad {
 /// `assign.json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssignReport {
-    /// Metres, or cost-matrix units.
+    /// Metres, minutes, or cost-matrix units.
     pub distance_unit: DistanceUnit,
     /// Whether points may be split over centres.
     pub split: bool,
@@ -171,14 +172,6 @@ pub struct Assignment {
     pub report: AssignReport,
 }
 
-/// Where a client's arcs come from.
-enum ArcSource<'a> {
-    /// Its k nearest centres (great-circle), from an R-tree over the centres.
-    Nearest(PointIndex),
-    /// Every pair the cost matrix lists.
-    Matrix(&'a CostMatrix),
-}
-
 /// Client arcs in CSR form, each client's sorted by cost then site.
 struct Arcs {
     offsets: Vec<usize>,
@@ -187,38 +180,6 @@ struct Arcs {
 }
 
 impl Arcs {
-    /// Every client's `k` nearest centres (`k` at most the number of sites), filled in parallel
-    /// straight into the flat arrays, so that no per-client vector outlives its row.
-    fn nearest(problem: &Problem, index: &PointIndex, k: usize) -> Self {
-        let n = problem.clients.len();
-        let mut centre = vec![0u32; n * k];
-        let mut cost = vec![0.0; n * k];
-        centre
-            .par_chunks_mut(k)
-            .zip(cost.par_chunks_mut(k))
-            .enumerate()
-            .for_each_init(Vec::new, |row, (c, (centres, costs))| {
-                row.clear();
-                row.extend(
-                    index
-                        .nearest(problem.clients.position[c])
-                        .take(k)
-                        .map(|(s, _)| (s, problem.distance(c, s as usize))),
-                );
-                // Haversine decides ties the chord order may have broken differently.
-                row.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-                for (j, &(s, d)) in row.iter().enumerate() {
-                    centres[j] = s;
-                    costs[j] = d;
-                }
-            });
-        Arcs {
-            offsets: (0..=n).map(|c| c * k).collect(),
-            centre,
-            cost,
-        }
-    }
-
     fn from_rows(rows: Vec<Vec<(u32, f64)>>) -> Self {
         let mut offsets = Vec::with_capacity(rows.len() + 1);
         offsets.push(0);
@@ -251,7 +212,7 @@ impl Arcs {
 pub fn assign(
     demand: &[DemandPoint],
     sites: &[Site],
-    cost: Option<&CostMatrix>,
+    source: CostSource,
     params: &AssignParams,
 ) -> Result<Assignment> {
     params.check()?;
@@ -296,29 +257,15 @@ pub fn assign(
         )));
     }
 
-    let problem = Problem::new(demand, sites, None, cost, None, PerKind::default())?;
+    let problem = Problem::new(demand, sites, None, source, None, PerKind::default())?;
     let clients = &problem.clients;
-    let source = match problem.distances {
-        Distances::GreatCircle => {
-            ArcSource::Nearest(PointIndex::new(sites.iter().map(|s| s.position).collect()))
-        }
-        Distances::Matrix(matrix) => ArcSource::Matrix(matrix),
+    // A matrix lists few pairs per point: take them all at once.
+    let mut k = match source {
+        CostSource::Matrix(_) => m,
+        _ => params.initial_arcs.clamp(1, m),
     };
-    let mut k = params.initial_arcs.clamp(1, m);
     let (arcs, solved) = loop {
-        let arcs = match &source {
-            ArcSource::Nearest(index) => Arcs::nearest(&problem, index, k),
-            ArcSource::Matrix(matrix) => Arcs::from_rows(
-                (0..clients.len())
-                    .map(|c| {
-                        matrix
-                            .row(clients.first_demand[c] as usize)
-                            .filter(|(_, d)| d.is_finite())
-                            .collect()
-                    })
-                    .collect(),
-            ),
-        };
+        let arcs = Arcs::from_rows(problem.costs.nearest_k(k));
         let solved = flow::solve(&flow::Network {
             supply: &clients.weight,
             offsets: &arcs.offsets,
@@ -332,10 +279,7 @@ pub fn assign(
             .iter()
             .chain(&solved.shortfall)
             .any(|&e| e > 0.0);
-        if matches!(source, ArcSource::Matrix(_))
-            || k == m
-            || (!stuck && proven(&problem, &arcs, &solved))
-        {
+        if k == m || (!stuck && proven(&problem, &arcs, &solved)) {
             break (arcs, solved);
         }
         k = (2 * k).min(m);
@@ -363,7 +307,7 @@ pub fn assign(
         params,
         total,
         lower_bound_cost,
-        cost.is_some(),
+        source.unit(),
         clients.len(),
         k,
         augmentations,
@@ -383,7 +327,9 @@ fn rows_cost(rows: &[AssignRow]) -> f64 {
 }
 
 /// True when no arc left out of `arcs` has a negative reduced cost under the solution's centre
-/// potentials, so the flow is optimal over all client–centre pairs (great-circle only).
+/// potentials, so the flow is optimal over all client–centre pairs. Past the shortcut (omitted
+/// centres are no nearer than the farthest arc), each omitted pair is priced where that needs no
+/// search; along roads the answer is then "not proven", and `k` doubles.
 fn proven(problem: &Problem, arcs: &Arcs, solved: &flow::Flow) -> bool {
     let p = &solved.potential;
     let p_max = p.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -406,8 +352,13 @@ fn proven(problem: &Problem, arcs: &Arcs, solved: &flow::Flow) -> bool {
             return true;
         }
         let included = &arcs.centre[range];
-        (0..m)
-            .all(|s| included.contains(&(s as u32)) || problem.distance(c, s) - p[s] >= paid - tol)
+        (0..m).all(|s| {
+            included.contains(&(s as u32))
+                || problem
+                    .costs
+                    .direct(c, s)
+                    .is_some_and(|d| d - p[s] >= paid - tol)
+        })
     })
 }
 
@@ -536,7 +487,6 @@ fn round(
             load[c] += demand[i].weight;
         }
     }
-    let distance = |i: usize, s: usize| problem.distance(clients.of_demand[i] as usize, s);
     let room = |load: &[f64], s: usize, w: f64| load[s] + w <= upper[s] * (1.0 + 1e-12);
     let mut split: Vec<usize> = (0..demand.len()).filter(|&i| parts[i] > 1).collect();
     split.sort_by(|&a, &b| {
@@ -545,6 +495,29 @@ fn round(
             .total_cmp(&demand[a].weight)
             .then(a.cmp(&b))
     });
+    // Split points may go to any centre: their clients' full rows, one search each along
+    // roads; every other point stays on its client's arcs.
+    let mut full_clients: Vec<usize> = split
+        .iter()
+        .map(|&i| clients.of_demand[i] as usize)
+        .collect();
+    full_clients.sort_unstable();
+    full_clients.dedup();
+    let full: FxHashMap<usize, Vec<f64>> = full_clients
+        .iter()
+        .copied()
+        .zip(problem.costs.rows(&full_clients))
+        .collect();
+    let distance = |i: usize, s: usize| {
+        let c = clients.of_demand[i] as usize;
+        match full.get(&c) {
+            Some(row) => row[s],
+            None => arcs
+                .of(c)
+                .find(|&a| arcs.centre[a] as usize == s)
+                .map_or(f64::INFINITY, |a| arcs.cost[a]),
+        }
+    };
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); m];
     for (i, &c) in choice.iter().enumerate() {
         if parts[i] == 1
@@ -657,7 +630,7 @@ fn report(
     params: &AssignParams,
     total_weight: f64,
     lower_bound: Option<f64>,
-    matrix: bool,
+    distance_unit: DistanceUnit,
     clients: usize,
     arcs_per_client: usize,
     augmentations: usize,
@@ -700,11 +673,7 @@ fn report(
         })
         .collect();
     AssignReport {
-        distance_unit: if matrix {
-            DistanceUnit::Cost
-        } else {
-            DistanceUnit::Metres
-        },
+        distance_unit,
         split: params.split,
         balance: params.balance,
         total_cost,

@@ -2,6 +2,8 @@
 //! balance and the errors a planner meets.
 
 use super::*;
+use crate::cost::CostSource;
+use crate::model::CostMatrix;
 use geo::Point;
 use proptest::prelude::*;
 
@@ -61,7 +63,13 @@ fn a_full_centre_passes_the_cheapest_movers_on() {
         centre("a", 0.0, 0.0, Some(2.0)),
         centre("b", 0.05, 0.0, Some(5.0)),
     ];
-    let result = assign(&demand, &sites, None, &AssignParams::new()).unwrap();
+    let result = assign(
+        &demand,
+        &sites,
+        CostSource::GreatCircle,
+        &AssignParams::new(),
+    )
+    .unwrap();
     assert_feasible(&demand, &result);
     let to: Vec<&str> = result
         .rows
@@ -80,9 +88,21 @@ fn infeasible_capacity_says_by_how_much() {
         centre("a", 0.0, 0.0, Some(3.0)),
         centre("b", 0.0, 0.1, None),
     ];
-    let err = assign(&demand, &sites, None, &AssignParams::new().capacity(3.0)).unwrap_err();
+    let err = assign(
+        &demand,
+        &sites,
+        CostSource::GreatCircle,
+        &AssignParams::new().capacity(3.0),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("1.5 short"), "{err}");
-    let err = assign(&demand, &sites, None, &AssignParams::new()).unwrap_err();
+    let err = assign(
+        &demand,
+        &sites,
+        CostSource::GreatCircle,
+        &AssignParams::new(),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("\"b\" has no capacity"), "{err}");
 }
 
@@ -97,7 +117,13 @@ fn identical_coordinates_are_merged_and_split_back_in_input_order() {
         centre("near", 0.0, 0.0, Some(3.0)),
         centre("far", 0.0, 0.1, Some(3.0)),
     ];
-    let result = assign(&demand, &sites, None, &AssignParams::new()).unwrap();
+    let result = assign(
+        &demand,
+        &sites,
+        CostSource::GreatCircle,
+        &AssignParams::new(),
+    )
+    .unwrap();
     assert_eq!(result.report.clients, 1);
     let rows: Vec<(usize, &str, f64)> = result
         .rows
@@ -113,7 +139,13 @@ fn identical_coordinates_are_merged_and_split_back_in_input_order() {
             (2, "near", 0.0)
         ]
     );
-    let no_split = assign(&demand, &sites, None, &AssignParams::new().no_split()).unwrap();
+    let no_split = assign(
+        &demand,
+        &sites,
+        CostSource::GreatCircle,
+        &AssignParams::new().no_split(),
+    )
+    .unwrap();
     assert_eq!(no_split.rows.len(), 3);
     assert!(no_split.report.total_cost >= no_split.report.lower_bound);
     assert_eq!(no_split.report.lower_bound, result.report.total_cost);
@@ -131,7 +163,13 @@ fn balance_keeps_every_load_near_the_mean() {
         centre("b", 0.5, 0.0, None),
         centre("c", 0.0, 0.5, None),
     ];
-    let result = assign(&demand, &sites, None, &AssignParams::new().balance(0.2)).unwrap();
+    let result = assign(
+        &demand,
+        &sites,
+        CostSource::GreatCircle,
+        &AssignParams::new().balance(0.2),
+    )
+    .unwrap();
     assert_feasible(&demand, &result);
     for c in &result.report.centres {
         assert!(
@@ -151,7 +189,13 @@ fn a_cost_matrix_replaces_distance_and_unlisted_pairs_stay_unassigned() {
         centre("b", 0.0, 0.0, Some(2.0)),
     ];
     let matrix = CostMatrix::from_triples(2, vec![(0, 0, 5.0), (0, 1, 7.0)]).unwrap();
-    let result = assign(&demand, &sites, Some(&matrix), &AssignParams::new()).unwrap();
+    let result = assign(
+        &demand,
+        &sites,
+        CostSource::of(Some(&matrix)),
+        &AssignParams::new(),
+    )
+    .unwrap();
     assert_eq!(result.report.total_cost, 10.0);
     assert_eq!(result.report.unassigned_weight, 1.0);
     assert_eq!(result.rows.last().unwrap().centre, None);
@@ -202,8 +246,8 @@ proptest! {
     /// Few nearest arcs, raised until proven, give the same cost as every arc from the start.
     #[test]
     fn raising_k_until_proven_matches_all_arcs((demand, sites) in instance()) {
-        let few = assign(&demand, &sites, None, &AssignParams::new().initial_arcs(1)).unwrap();
-        let all = assign(&demand, &sites, None, &AssignParams::new().initial_arcs(sites.len())).unwrap();
+        let few = assign(&demand, &sites, CostSource::GreatCircle, &AssignParams::new().initial_arcs(1)).unwrap();
+        let all = assign(&demand, &sites, CostSource::GreatCircle, &AssignParams::new().initial_arcs(sites.len())).unwrap();
         assert_feasible(&demand, &few);
         let (a, b) = (few.report.total_cost, all.report.total_cost);
         prop_assert!((a - b).abs() <= 1e-9 * b.max(1.0), "{} vs {}", a, b);
@@ -212,7 +256,7 @@ proptest! {
     /// Whole points only: feasible when it succeeds, never below the split optimum.
     #[test]
     fn no_split_is_feasible_and_above_its_bound((demand, sites) in instance()) {
-        if let Ok(result) = assign(&demand, &sites, None, &AssignParams::new().no_split()) {
+        if let Ok(result) = assign(&demand, &sites, CostSource::GreatCircle, &AssignParams::new().no_split()) {
             assert_feasible(&demand, &result);
             prop_assert_eq!(result.rows.len(), demand.len());
             prop_assert!(result.report.total_cost >= result.report.lower_bound * (1.0 - 1e-12));

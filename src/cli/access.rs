@@ -33,6 +33,8 @@ pub struct Args {
     /// great-circle distance, a missing pair is unreachable.
     #[arg(long)]
     cost: Option<PathBuf>,
+    #[command(flatten)]
+    network: super::NetworkArgs,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
@@ -81,6 +83,10 @@ pub fn headline(measures: &Measures) -> String {
             "mean {:.0} m, median {:.0} m, 90th percentile {:.0} m, max {:.0} m",
             f.mean_distance_m, f.median_distance_m, f.p90_distance_m, f.max_distance_m
         ),
+        siting::access::DistanceUnit::Minutes => format!(
+            "mean {:.1} min, median {:.1} min, 90th percentile {:.1} min, max {:.1} min",
+            f.mean_distance_m, f.median_distance_m, f.p90_distance_m, f.max_distance_m
+        ),
         siting::access::DistanceUnit::Cost => format!(
             "mean {:.3}, median {:.3}, 90th percentile {:.3}, max {:.3} (cost units)",
             f.mean_distance_m, f.median_distance_m, f.p90_distance_m, f.max_distance_m
@@ -111,28 +117,26 @@ pub fn run(args: Args) -> Result<()> {
     }
     params.check()?;
 
-    let super::Data {
-        demand,
-        sites,
-        hoods,
-        cost,
-    } = super::load(
-        &args.demand,
-        &args.centres,
-        args.neighbourhoods.as_deref(),
-        args.cost.as_deref(),
-    )?;
+    let network = args.network.spec()?;
+    let data = super::load(super::Files {
+        demand: &args.demand,
+        sites: &args.centres,
+        hoods: args.neighbourhoods.as_deref(),
+        cost: args.cost.as_deref(),
+        network: network.as_ref(),
+    })?;
+    let (demand, sites, hoods) = (&data.demand, &data.sites, &data.hoods);
     let open: Vec<usize> = (0..sites.len()).collect();
     let input = AccessInput {
-        demand: &demand,
-        sites: &sites,
+        demand,
+        sites,
         open: &open,
         neighbourhoods: hoods.as_deref(),
-        cost: cost.as_ref(),
+        source: data.source(),
     };
     let measures = measure(&input, &params)?;
     super::create_dir(&args.out)?;
-    write_outputs(&args.out, &demand, &sites, hoods.as_deref(), &measures)?;
+    write_outputs(&args.out, demand, sites, hoods.as_deref(), &measures)?;
     let title = format!("Access to {}", centres(sites.len()));
     super::draw::write_drawings(
         &args.out,

@@ -32,6 +32,8 @@ pub struct Args {
     /// great-circle distance, a missing pair is unreachable.
     #[arg(long)]
     cost: Option<PathBuf>,
+    #[command(flatten)]
+    network: super::NetworkArgs,
     /// Neighbourhood polygons (GeoJSON with id, name, kind), for access figures per kind.
     #[arg(long)]
     neighbourhoods: Option<PathBuf>,
@@ -143,24 +145,21 @@ pub fn run(args: Args) -> Result<()> {
     let radius = args.radii.radius();
     radius.check()?;
     radius.check_kinds_known(args.neighbourhoods.is_some())?;
-    let super::Data {
-        demand,
-        sites,
-        hoods,
-        cost,
-    } = super::load(
-        &args.demand,
-        &args.centres,
-        args.neighbourhoods.as_deref(),
-        args.cost.as_deref(),
-    )?;
-    let result = assign(&demand, &sites, cost.as_ref(), &params)?;
+    let network = args.network.spec()?;
+    let data = super::load(super::Files {
+        demand: &args.demand,
+        sites: &args.centres,
+        hoods: args.neighbourhoods.as_deref(),
+        cost: args.cost.as_deref(),
+        network: network.as_ref(),
+    })?;
+    let result = assign(&data.demand, &data.sites, data.source(), &params)?;
     let measuring = Measuring {
-        neighbourhoods: hoods.as_deref(),
+        neighbourhoods: data.hoods.as_deref(),
         radius,
-        unit: DistanceUnit::of(cost.as_ref()),
+        unit: data.source().unit(),
     };
-    write_outputs(&args.out, &demand, &sites, &result, &measuring)?;
+    write_outputs(&args.out, &data.demand, &data.sites, &result, &measuring)?;
     super::print(&format!(
         "{}\nWrote {}\n",
         headline(&result),

@@ -154,32 +154,144 @@ pub struct Data {
     sites: Vec<siting::model::Site>,
     hoods: Option<Vec<siting::model::Neighbourhood>>,
     cost: Option<siting::model::CostMatrix>,
+    network: Option<siting::network::Network>,
 }
 
-/// Reads demand and sites, and the neighbourhoods (showing their warnings) and cost matrix when
-/// named; the cost matrix is checked against the ids of the other two.
-fn load(
-    demand: &std::path::Path,
-    sites: &std::path::Path,
-    hoods: Option<&std::path::Path>,
-    cost: Option<&std::path::Path>,
-) -> siting::Result<Data> {
+impl Data {
+    /// Where travel costs come from: the cost matrix, the road network, or the great circle.
+    fn source(&self) -> siting::cost::CostSource<'_> {
+        match (&self.cost, &self.network) {
+            (Some(matrix), _) => siting::cost::CostSource::Matrix(matrix),
+            (None, Some(network)) => siting::cost::CostSource::Network(network),
+            (None, None) => siting::cost::CostSource::GreatCircle,
+        }
+    }
+}
+
+/// The input files of a run: demand, sites (candidates or centres), and the optional ones.
+pub struct Files<'a> {
+    demand: &'a std::path::Path,
+    sites: &'a std::path::Path,
+    hoods: Option<&'a std::path::Path>,
+    cost: Option<&'a std::path::Path>,
+    network: Option<&'a NetworkSpec>,
+}
+
+/// Reads demand and sites, and the neighbourhoods (showing their warnings), cost matrix and road
+/// network when named; the cost matrix is checked against the ids of the other two.
+fn load(files: Files) -> siting::Result<Data> {
     use siting::io;
-    let demand = io::read_demand(demand)?;
-    let sites = io::read_sites(sites)?;
-    let hoods = hoods.map(io::read_neighbourhoods).transpose()?;
+    if let (Some(cost), Some(network)) = (files.cost, files.network) {
+        return Err(siting::Error::Invalid(format!(
+            "both a cost matrix ({}) and a road network ({}) are given: costs come from one of \
+             them, so name only one",
+            cost.display(),
+            network.path.display()
+        )));
+    }
+    let demand = io::read_demand(files.demand)?;
+    let sites = io::read_sites(files.sites)?;
+    let hoods = files.hoods.map(io::read_neighbourhoods).transpose()?;
     if let Some(loaded) = &hoods {
         warn_all(&loaded.warnings);
     }
-    let cost = cost
+    let cost = files
+        .cost
         .map(|path| io::read_cost(path, &demand, &sites))
         .transpose()?;
+    let network = files.network.map(NetworkSpec::build).transpose()?;
     Ok(Data {
         demand,
         sites,
         hoods: hoods.map(|l| l.value),
         cost,
+        network,
     })
+}
+
+/// The road-network flags, shared by `plan`, `access`, `assign` and `rotate`.
+#[derive(clap::Args, Clone, Default)]
+struct NetworkArgs {
+    /// Road network: an OpenStreetMap extract (.osm.pbf) or GeoJSON LineStrings. Every distance
+    /// then runs along the roads, from each place's nearest point on a road.
+    #[arg(long)]
+    network: Option<std::path::PathBuf>,
+    /// Who travels on the network: walk (every walkable way, both ways) or drive (car roads,
+    /// one-way streets respected) [default: walk].
+    #[arg(long)]
+    travel: Option<siting::model::Travel>,
+    /// What network costs measure: distance (metres) or time (minutes at each road's speed; the
+    /// radius flags then read minutes) [default: distance].
+    #[arg(long)]
+    by: Option<siting::network::By>,
+    /// Places farther than this many metres from every road are unreachable [default: 1000].
+    #[arg(long)]
+    snap_max: Option<f64>,
+}
+
+impl NetworkArgs {
+    /// The network these flags name, if any.
+    fn spec(&self) -> siting::Result<Option<NetworkSpec>> {
+        NetworkSpec::new(self.network.clone(), self.travel, self.by, self.snap_max)
+    }
+}
+
+/// A road network to load and how to cost it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkSpec {
+    path: std::path::PathBuf,
+    travel: siting::model::Travel,
+    by: siting::network::By,
+    snap_max_m: f64,
+}
+
+impl NetworkSpec {
+    /// The spec of a network file with its settings, defaults filled in; settings without a
+    /// network are an error, since they would silently do nothing.
+    fn new(
+        path: Option<std::path::PathBuf>,
+        travel: Option<siting::model::Travel>,
+        by: Option<siting::network::By>,
+        snap_max: Option<f64>,
+    ) -> siting::Result<Option<Self>> {
+        let Some(path) = path else {
+            if travel.is_some() || by.is_some() || snap_max.is_some() {
+                return Err(siting::Error::Invalid(
+                    "--travel, --by and --snap-max need a road network: give --network FILE (or a \
+                     roads.osm.pbf / roads.geojson in the instance folder)"
+                        .into(),
+                ));
+            }
+            return Ok(None);
+        };
+        Ok(Some(NetworkSpec {
+            path,
+            travel: travel.unwrap_or_default(),
+            by: by.unwrap_or_default(),
+            snap_max_m: snap_max.unwrap_or(siting::network::DEFAULT_SNAP_MAX_M),
+        }))
+    }
+
+    /// Reads the roads and builds the routable network.
+    fn build(&self) -> siting::Result<siting::network::Network> {
+        let roads = siting::io::read_roads(&self.path, self.travel)?;
+        siting::network::Network::new(&roads, self.by, self.travel, self.snap_max_m).map_err(|e| {
+            match e {
+                siting::Error::Invalid(problem) => {
+                    siting::Error::Read(siting::ReadError::file(&self.path, problem))
+                }
+                other => other,
+            }
+        })
+    }
+}
+
+/// An instance folder's road network: roads.osm.pbf, else roads.geojson, if either is there.
+fn folder_network(dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    ["roads.osm.pbf", "roads.geojson"]
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|p| p.is_file())
 }
 
 /// The service-radius flags, shared by `plan` and `access`.

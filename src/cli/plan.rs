@@ -5,6 +5,7 @@ use super::draw::Drawing;
 use super::progress::Bar;
 use siting::access::{Access, AccessInput, AccessParams, measure};
 use siting::assign::{AssignParams, Assignment, assign};
+use siting::cost::CostSource;
 use siting::io::PlanOptions;
 use siting::model::{CostMatrix, DemandPoint, PerKind, Site};
 use siting::plan::{Model, PlanParams, PlanReport, Problem, Radius, Settings};
@@ -48,6 +49,8 @@ pub struct Args {
     /// Cost matrix demand_id,candidate_id,metres (overrides cost.csv).
     #[arg(long)]
     cost: Option<PathBuf>,
+    #[command(flatten)]
+    network: super::NetworkArgs,
     /// Seed for the randomised restarts [default: 1].
     #[arg(long)]
     seed: Option<u64>,
@@ -77,6 +80,10 @@ impl Args {
             candidates: self.candidates.clone(),
             neighbourhoods: self.neighbourhoods.clone(),
             cost: self.cost.clone(),
+            network: self.network.network.clone(),
+            travel: self.network.travel,
+            by: self.network.by,
+            snap_max: self.network.snap_max,
             model: self.model,
             p: self.p,
             radius: self.radii.radius,
@@ -113,7 +120,8 @@ impl Args {
     }
 }
 
-/// An instance folder's files: demand.csv and candidates.csv, and the optional ones it holds.
+/// An instance folder's files: demand.csv and candidates.csv, and the optional ones it holds
+/// (neighbourhoods.geojson, cost.csv, roads.osm.pbf or roads.geojson).
 fn folder_inputs(dir: &Path) -> PlanOptions {
     let optional = |name: &str| Some(dir.join(name)).filter(|p| p.exists());
     PlanOptions {
@@ -121,6 +129,7 @@ fn folder_inputs(dir: &Path) -> PlanOptions {
         candidates: Some(dir.join("candidates.csv")),
         neighbourhoods: optional("neighbourhoods.geojson"),
         cost: optional("cost.csv"),
+        network: super::folder_network(dir),
         ..PlanOptions::default()
     }
 }
@@ -136,6 +145,7 @@ pub struct Inputs {
     pub candidates: PathBuf,
     pub neighbourhoods: Option<PathBuf>,
     pub cost: Option<PathBuf>,
+    pub network: Option<super::NetworkSpec>,
 }
 
 /// Everything a plan run needs besides its inputs.
@@ -180,6 +190,12 @@ pub fn settle(options: PlanOptions) -> Result<(Inputs, Request)> {
         candidates: options.candidates.ok_or_else(|| missing("candidates"))?,
         neighbourhoods: options.neighbourhoods,
         cost: options.cost,
+        network: super::NetworkSpec::new(
+            options.network,
+            options.travel,
+            options.by,
+            options.snap_max,
+        )?,
     };
     let radius = Radius {
         default_m: options.radius,
@@ -225,12 +241,13 @@ pub fn plan(inputs: &Inputs, request: &Request, out: &Path) -> Result<Planned> {
 impl Inputs {
     /// Reads the files.
     pub fn load(&self) -> Result<super::Data> {
-        super::load(
-            &self.demand,
-            &self.candidates,
-            self.neighbourhoods.as_deref(),
-            self.cost.as_deref(),
-        )
+        super::load(super::Files {
+            demand: &self.demand,
+            sites: &self.candidates,
+            hoods: self.neighbourhoods.as_deref(),
+            cost: self.cost.as_deref(),
+            network: self.network.as_ref(),
+        })
     }
 }
 
@@ -241,14 +258,15 @@ pub fn plan_loaded(data: &super::Data, request: &Request, out: &Path) -> Result<
         demand,
         sites,
         hoods,
-        cost,
+        ..
     } = data;
+    let source = data.source();
     let started = Instant::now();
     let problem = Problem::new(
         demand,
         sites,
         hoods.as_deref(),
-        cost.as_ref(),
+        source,
         request.p,
         request.quota,
     )?;
@@ -268,7 +286,7 @@ pub fn plan_loaded(data: &super::Data, request: &Request, out: &Path) -> Result<
         sites,
         open,
         neighbourhoods: hoods.as_deref(),
-        cost: cost.as_ref(),
+        source,
     };
     let measures = measure(&access_input, &AccessParams::new(request.params.radius))?;
     let report = PlanReport::new(
@@ -314,7 +332,7 @@ pub fn plan_loaded(data: &super::Data, request: &Request, out: &Path) -> Result<
     let capacitated = request
         .capacity
         .map(|capacity| {
-            let (open_sites, result) = assign_open(demand, sites, open, cost.as_ref(), capacity)?;
+            let (open_sites, result) = assign_open(demand, sites, open, source, capacity)?;
             let measuring = super::assign::Measuring {
                 neighbourhoods: hoods.as_deref(),
                 radius: request.params.radius,
@@ -340,17 +358,19 @@ pub fn plan_loaded(data: &super::Data, request: &Request, out: &Path) -> Result<
 
 /// The plan's capacitated outcome: every unit of demand assigned to the `open` centres, each
 /// holding at most `capacity`, at the least total distance (exact; `siting::assign`). A cost
-/// matrix is narrowed to the open centres, renumbered in opening order. Returns those centres,
+/// matrix is narrowed to the open centres, renumbered in opening order; a network serves as it
+/// is. Returns those centres,
 /// which the assignment's rows index, and the assignment.
 fn assign_open(
     demand: &[DemandPoint],
     sites: &[Site],
     open: &[usize],
-    cost: Option<&CostMatrix>,
+    source: CostSource,
     capacity: f64,
 ) -> Result<(Vec<Site>, Assignment)> {
     let open_sites: Vec<Site> = open.iter().map(|&s| sites[s].clone()).collect();
-    let narrowed = cost
+    let narrowed = source
+        .matrix()
         .map(|matrix| {
             let mut renumber = vec![None; sites.len()];
             for (k, &s) in open.iter().enumerate() {
@@ -371,7 +391,7 @@ fn assign_open(
     let result = assign(
         demand,
         &open_sites,
-        narrowed.as_ref(),
+        narrowed.as_ref().map_or(source, CostSource::Matrix),
         &AssignParams::new().capacity(capacity),
     )?;
     Ok((open_sites, result))

@@ -5,7 +5,7 @@ use geo::Point;
 use siting::access::{AccessInput, AccessParams, DistanceUnit, measure};
 use siting::assign::rotate::{RotateParams, Visit, rotate};
 use siting::map::{MapInput, Numbered, distance_label};
-use siting::model::{DemandPoint, Neighbourhood, PerKind, Site};
+use siting::model::{Neighbourhood, PerKind};
 use siting::plan::Radius;
 use siting::report::{grouped, summary_line};
 use siting::{Result, io};
@@ -29,9 +29,12 @@ pub struct Args {
     /// Priority multiplier per kind of the visited neighbourhood, e.g. informal=2 (others 1).
     #[arg(long, value_parser = parse_priority)]
     priority: Option<PerKind<f64>>,
-    /// Radius in metres of a centre's coverage and of the desk's reach from its stop.
+    /// Radius in metres (minutes with --by time) of a centre's coverage and of the desk's reach
+    /// from its stop.
     #[arg(long, default_value_t = 5000.0)]
     radius: f64,
+    #[command(flatten)]
+    network: super::NetworkArgs,
     #[command(flatten)]
     drawing: super::draw::MapArgs,
     /// Output folder.
@@ -41,13 +44,9 @@ pub struct Args {
 
 /// map.png and map.svg: the centres' coverage, with each month's stop numbered and named in
 /// the legend.
-fn draw_rotation(
-    args: &Args,
-    demand: &[DemandPoint],
-    hoods: &[Neighbourhood],
-    centres: &[Site],
-    visits: &[Visit],
-) -> Result<()> {
+fn draw_rotation(args: &Args, data: &super::Data, visits: &[Visit]) -> Result<()> {
+    let (demand, centres) = (&data.demand, &data.sites);
+    let hoods: &[Neighbourhood] = data.hoods.as_deref().unwrap_or_default();
     let open: Vec<usize> = (0..centres.len()).collect();
     let measures = measure(
         &AccessInput {
@@ -55,7 +54,7 @@ fn draw_rotation(
             sites: centres,
             open: &open,
             neighbourhoods: Some(hoods),
-            cost: None,
+            source: data.source(),
         },
         &AccessParams::new(Radius::uniform(args.radius)),
     )?;
@@ -106,20 +105,25 @@ pub fn run(args: Args) -> Result<()> {
         params = params.priority(p);
     }
     params.check()?;
-    let demand = io::read_demand(&args.demand)?;
-    let hoods = io::read_neighbourhoods(&args.neighbourhoods)?;
-    super::warn_all(&hoods.warnings);
-    let hoods = hoods.value;
-    let centres = io::read_sites(&args.centres)?;
-    let visits = rotate(&demand, &hoods, &centres, &params)?;
+    let network = args.network.spec()?;
+    let data = super::load(super::Files {
+        demand: &args.demand,
+        sites: &args.centres,
+        hoods: Some(&args.neighbourhoods),
+        cost: None,
+        network: network.as_ref(),
+    })?;
+    let (demand, centres) = (&data.demand, &data.sites);
+    let hoods: &[Neighbourhood] = data.hoods.as_deref().unwrap_or_default();
+    let visits = rotate(demand, hoods, centres, data.source(), &params)?;
     super::create_dir(&args.out)?;
     super::write_with(&args.out.join("rotation.csv"), |w| {
-        io::write_rotation_csv(w, &visits, &demand, &hoods)
+        io::write_rotation_csv(w, &visits, demand, hoods)
     })?;
     super::write_with(&args.out.join("rotation.geojson"), |w| {
-        io::write_rotation_geojson(w, &visits, &demand, &hoods)
+        io::write_rotation_geojson(w, &visits, demand, hoods)
     })?;
-    draw_rotation(&args, &demand, &hoods, &centres, &visits)?;
+    draw_rotation(&args, &data, &visits)?;
     let reached = visits.last().map_or(0.0, |v| v.cumulative_weight);
     super::print(&format!(
         "{} months planned; {reached} uncovered weight reached\nWrote {}\n",

@@ -13,18 +13,18 @@ mod roads;
 mod scenario;
 
 use crate::error::ReadError;
-use crate::model::{CostMatrix, DemandPoint, Neighbourhood, Site};
+use crate::model::{CostMatrix, DemandPoint, Neighbourhood, Road, Site, Travel};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use self::csv::{read_cost_csv, write_candidates_csv, write_demand_csv};
 pub use self::geojson::{Area, read_areas, write_neighbourhoods};
+pub use self::osm::read_osm_pbf;
 pub use self::output::{
     CENTRE_COLUMNS, LOAD_COLUMNS, NEIGHBOURHOOD_COLUMNS, ROTATION_COLUMNS, figure_properties,
     write_assignment, write_centre_table, write_centres, write_json, write_load_table,
     write_neighbourhood_table, write_rotation_csv, write_rotation_geojson, write_split_assignment,
 };
-pub use self::osm::read_osm_pbf;
 pub use self::roads::{read_roads_geojson, write_roads};
 pub use self::scenario::{PlanOptions, Scenario, Variant, read_scenario};
 
@@ -99,6 +99,27 @@ pub fn read_sites(path: &Path) -> Result<Vec<Site>, ReadError> {
 /// Reads neighbourhood polygons from GeoJSON; self-intersections come back as warnings.
 pub fn read_neighbourhoods(path: &Path) -> Result<Loaded<Vec<Neighbourhood>>, ReadError> {
     geojson::read_neighbourhoods(path)
+}
+
+/// Reads a road network for `travel`: an OpenStreetMap extract (`.osm.pbf`, `.pbf`) or GeoJSON
+/// lines (`.geojson`, `.json`).
+pub fn read_roads(path: &Path, travel: Travel) -> Result<Vec<Road>, ReadError> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if name.ends_with(".pbf") {
+        read_osm_pbf(path, travel)
+    } else if name.ends_with(".geojson") || name.ends_with(".json") {
+        read_roads_geojson(path, travel)
+    } else {
+        Err(ReadError::file(
+            path,
+            "unknown road network format: the file name must end in .osm.pbf (OpenStreetMap) or \
+             .geojson (LineString features)",
+        ))
+    }
 }
 
 /// Reads a cost matrix (`demand_id,candidate_id,metres`) against already-loaded demand and sites.

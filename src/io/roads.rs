@@ -91,10 +91,7 @@ fn road_of(feature: &Feature, travel: Travel, roads: &mut Vec<Road>) -> Result<(
         if line.len() < 2 {
             return Err(FieldProblem::new(
                 "geometry",
-                format!(
-                    "a line needs at least two positions, found {}",
-                    line.len()
-                ),
+                format!("a line needs at least two positions, found {}", line.len()),
             ));
         }
         roads.push(Road {
@@ -120,7 +117,11 @@ pub fn write_roads(out: impl Write, roads: &[Road]) -> std::io::Result<()> {
         properties.insert("highway".into(), class.into());
         Feature {
             geometry: Some(geojson::Geometry::new(GeometryValue::LineString {
-                coordinates: road.line.iter().map(|p| Position::from(vec![p.x(), p.y()])).collect(),
+                coordinates: road
+                    .line
+                    .iter()
+                    .map(|p| Position::from(vec![p.x(), p.y()]))
+                    .collect(),
             })),
             properties: Some(properties),
             ..Feature::default()

@@ -21,7 +21,8 @@
 //! files are [`ReadError`]s naming the file, the line and the key.
 
 use crate::error::{Location, ReadError};
-use crate::model::PerKind;
+use crate::model::{PerKind, Travel};
+use crate::network::By;
 use crate::plan::{Model, Radius};
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -41,6 +42,14 @@ pub struct PlanOptions {
     pub neighbourhoods: Option<PathBuf>,
     /// Cost matrix file.
     pub cost: Option<PathBuf>,
+    /// Road network file (OpenStreetMap PBF or GeoJSON lines).
+    pub network: Option<PathBuf>,
+    /// Travel profile on the network.
+    pub travel: Option<Travel>,
+    /// Network costs by distance or time.
+    pub by: Option<By>,
+    /// Farthest a place may lie from every road, metres.
+    pub snap_max: Option<f64>,
     /// The location model.
     pub model: Option<Model>,
     /// Centres to open, fixed ones included.
@@ -71,6 +80,10 @@ impl PlanOptions {
             candidates: self.candidates.or(base.candidates),
             neighbourhoods: self.neighbourhoods.or(base.neighbourhoods),
             cost: self.cost.or(base.cost),
+            network: self.network.or(base.network),
+            travel: self.travel.or(base.travel),
+            by: self.by.or(base.by),
+            snap_max: self.snap_max.or(base.snap_max),
             model: self.model.or(base.model),
             p: self.p.or(base.p),
             radius: self.radius.or(base.radius),
@@ -117,6 +130,10 @@ struct Table {
     candidates: Option<Spanned<PathBuf>>,
     neighbourhoods: Option<Spanned<PathBuf>>,
     cost: Option<Spanned<PathBuf>>,
+    network: Option<Spanned<PathBuf>>,
+    travel: Option<Travel>,
+    by: Option<By>,
+    snap_max: Option<Spanned<f64>>,
     model: Option<Model>,
     p: Option<usize>,
     radius: Option<Spanned<f64>>,
@@ -313,6 +330,10 @@ impl File<'_> {
             candidates: input(&table.candidates, "candidates")?,
             neighbourhoods: input(&table.neighbourhoods, "neighbourhoods")?,
             cost: input(&table.cost, "cost")?,
+            network: input(&table.network, "network")?,
+            travel: table.travel,
+            by: table.by,
+            snap_max: number(&table.snap_max, "snap_max", METRES)?,
             model: table.model,
             p: table.p,
             radius: number(&table.radius, "radius", METRES)?,

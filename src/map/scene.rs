@@ -203,7 +203,7 @@ impl Scene {
                 .filter_map(|c| circle_radius(c, access).map(|r| circle(&frame, c, r)))
                 .flat_map(|ring| inside_panel(&ring))
                 .collect(),
-            DistanceUnit::Cost => Vec::new(),
+            DistanceUnit::Cost | DistanceUnit::Minutes => Vec::new(),
         };
         let (badge_heading, badges) = match input.numbered {
             Some(numbered) => (

@@ -109,6 +109,7 @@ impl Classes {
 pub fn distance_label(value: f64, unit: DistanceUnit) -> String {
     match unit {
         DistanceUnit::Cost => format!("{value:.4}"),
+        DistanceUnit::Minutes => format!("{value:.1} min"),
         DistanceUnit::Metres if value >= 1000.0 => {
             format!("{} km", trim(value / 1000.0))
         }

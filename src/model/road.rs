@@ -9,7 +9,7 @@ use std::str::FromStr;
 pub const WALK_KMH: f64 = 4.5;
 
 /// Who travels: it decides which roads count, whether `oneway` binds, and how fast each road is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Travel {
     /// On foot: every road and path people may walk on, both ways, at [`WALK_KMH`].

@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::model::{Road, Travel, WALK_KMH};
 use geo::Point;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use search::Scratch;
 use serde::Serialize;
 use snap::Snapper;
@@ -27,7 +28,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// What a cost along the network measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum By {
     /// Metres.
@@ -79,6 +80,12 @@ impl fmt::Display for By {
             By::Time => "time",
         })
     }
+}
+
+thread_local! {
+    /// Each worker thread's search buffers, sized to the graph on first use and reset in
+    /// proportion to what a search touched, so that many small searches stay cheap.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 /// How far a place may be from every road before it counts as unreachable, by default.
@@ -188,52 +195,9 @@ impl Network {
     /// site: one bounded search per site towards it, in parallel.
     pub fn within(&self, origins: &Places, sites: &Places, limit: &[f64]) -> Vec<Vec<(u32, f64)>> {
         let bound = limit.iter().copied().fold(0.0, f64::max);
-        let n = self.graph.vertex.len();
         let by_site: Vec<Vec<(u32, f64)>> = (0..sites.len())
             .into_par_iter()
-            .map_init(
-                || {
-                    (
-                        Scratch::default(),
-                        vec![f64::INFINITY; origins.len()],
-                        Vec::new(),
-                    )
-                },
-                |(scratch, best, touched), s| {
-                    let Some(snap) = sites.snap(s) else {
-                        return Vec::new();
-                    };
-                    let mut reach = |o: u32, c: f64| {
-                        if c <= limit[o as usize] && c < best[o as usize] {
-                            if best[o as usize].is_infinite() {
-                                touched.push(o);
-                            }
-                            best[o as usize] = c;
-                        }
-                    };
-                    let seeds: Vec<(u32, f64)> = self.entries(snap).collect();
-                    search::bounded(&self.graph.arriving, n, &seeds, bound, scratch, |v, d| {
-                        for (o, a) in origins.exits.of(v) {
-                            reach(o, d + a);
-                        }
-                    });
-                    for o in origins.on_edge(snap.edge) {
-                        let from = origins
-                            .snap(o as usize)
-                            .expect("indexed origins are snapped");
-                        if let Some(c) = self.along(from, snap) {
-                            reach(o, c);
-                        }
-                    }
-                    touched.sort_unstable();
-                    let list = touched.iter().map(|&o| (o, best[o as usize])).collect();
-                    for &o in touched.iter() {
-                        best[o as usize] = f64::INFINITY;
-                    }
-                    touched.clear();
-                    list
-                },
-            )
+            .map(|s| self.reaching(origins, sites, s, bound, &|o| limit[o as usize]))
             .collect();
         let mut by_origin: Vec<Vec<(u32, f64)>> = vec![Vec::new(); origins.len()];
         for (s, list) in by_site.into_iter().enumerate() {
@@ -242,6 +206,54 @@ impl Network {
             }
         }
         by_origin
+    }
+
+    /// The origins `(origin, cost)` that reach site `s` within their `limit` (at most `bound`),
+    /// sorted by origin: one bounded search towards the site.
+    pub fn reaching(
+        &self,
+        origins: &Places,
+        sites: &Places,
+        s: usize,
+        bound: f64,
+        limit: &dyn Fn(u32) -> f64,
+    ) -> Vec<(u32, f64)> {
+        let Some(snap) = sites.snap(s) else {
+            return Vec::new();
+        };
+        let mut best: FxHashMap<u32, f64> = FxHashMap::default();
+        let mut reach = |o: u32, c: f64| {
+            if c <= limit(o) {
+                let b = best.entry(o).or_insert(f64::INFINITY);
+                *b = b.min(c);
+            }
+        };
+        let seeds: Vec<(u32, f64)> = self.entries(snap).collect();
+        SCRATCH.with_borrow_mut(|scratch| {
+            search::bounded(
+                &self.graph.arriving,
+                self.graph.vertex.len(),
+                &seeds,
+                bound,
+                scratch,
+                |v, d| {
+                    for (o, a) in origins.exits.of(v) {
+                        reach(o, d + a);
+                    }
+                },
+            );
+        });
+        for o in origins.on_edge(snap.edge) {
+            let from = origins
+                .snap(o as usize)
+                .expect("indexed origins are snapped");
+            if let Some(c) = self.along(from, snap) {
+                reach(o, c);
+            }
+        }
+        let mut list: Vec<(u32, f64)> = best.into_iter().collect();
+        list.sort_unstable_by_key(|x| x.0);
+        list
     }
 
     /// For every origin, its `k` nearest sites `(site, cost)`, nearest first (ties: lower site):

@@ -48,11 +48,13 @@ pub(super) struct Scratch {
 
 impl Scratch {
     fn reset(&mut self, n: usize) {
-        if self.cost.len() != n {
+        if self.cost.len() == n {
+            for &v in &self.touched {
+                self.cost[v as usize] = f64::INFINITY;
+            }
+        } else {
+            // Another graph: start afresh.
             self.cost = vec![f64::INFINITY; n];
-        }
-        for &v in &self.touched {
-            self.cost[v as usize] = f64::INFINITY;
         }
         self.touched.clear();
         self.heap.clear();

@@ -1,10 +1,8 @@
-//! Who each site covers, as flat lists (CSR) in both directions, built with parallel R-tree
-//! radius queries or from a cost matrix.
+//! Who each site covers, as flat lists (CSR) in both directions, from the costs' radius
+//! queries (R-tree, cost matrix or road searches).
 
-use super::{Distances, Problem, Radius, Rules};
+use super::{Problem, Radius, Rules};
 use crate::error::{Error, Result};
-use crate::spatial::PointIndex;
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 /// Compressed lists: `items[offsets[k]..offsets[k + 1]]` belong to `k`.
@@ -83,9 +81,6 @@ pub struct Coverage {
     pub uncoverable_weight: f64,
 }
 
-/// Clients whose site lists are computed together (in parallel) before merging.
-const CHUNK: usize = 1 << 16;
-
 impl Coverage {
     /// Builds the lists: each client's radius depends on its area kind, and `weight` gives the
     /// weight each client brings to its class.
@@ -105,52 +100,26 @@ impl Coverage {
                 })
             })
             .collect::<Result<_>>()?;
-        // One R-tree over the sites; each client asks which sites lie within its own radius.
-        let index = match problem.distances {
-            Distances::GreatCircle => Some(PointIndex::new(
-                problem.sites.iter().map(|s| s.position).collect(),
-            )),
-            Distances::Matrix(_) => None,
-        };
-        let sites_of = |c: usize| -> Vec<u32> {
-            let mut list: Vec<u32> = match (&index, problem.distances) {
-                (Some(index), _) => index.within_ids(clients.position[c], radii[c]).collect(),
-                (None, Distances::Matrix(matrix)) => matrix
-                    .row(clients.first_demand[c] as usize)
-                    .filter(|&(_, cost)| cost <= radii[c])
-                    .map(|(s, _)| s)
-                    .collect(),
-                (None, Distances::GreatCircle) => {
-                    unreachable!("great-circle coverage always has an index")
-                }
-            };
-            list.sort_unstable();
-            list
-        };
         let mut class_of: FxHashMap<Vec<u32>, usize> = FxHashMap::default();
         let mut lists: Vec<Vec<u32>> = Vec::new();
         let mut class_weight = Vec::new();
         let mut uncoverable_weight = 0.0;
-        for start in (0..clients.len()).step_by(CHUNK) {
-            let end = (start + CHUNK).min(clients.len());
-            let chunk: Vec<Vec<u32>> = (start..end).into_par_iter().map(sites_of).collect();
-            for (c, list) in (start..end).zip(chunk) {
-                if list.is_empty() {
-                    uncoverable_weight += weight[c];
-                    continue;
-                }
-                let k = match class_of.get(&list) {
-                    Some(&k) => k,
-                    None => {
-                        lists.push(list.clone());
-                        class_weight.push(0.0);
-                        class_of.insert(list, lists.len() - 1);
-                        lists.len() - 1
-                    }
-                };
-                class_weight[k] += weight[c];
+        problem.costs.within_ids(&radii, |c, list| {
+            if list.is_empty() {
+                uncoverable_weight += weight[c];
+                return;
             }
-        }
+            let k = match class_of.get(&list) {
+                Some(&k) => k,
+                None => {
+                    lists.push(list.clone());
+                    class_weight.push(0.0);
+                    class_of.insert(list, lists.len() - 1);
+                    lists.len() - 1
+                }
+            };
+            class_weight[k] += weight[c];
+        });
         let by_client = Lists::from_nested(lists);
         Ok(Coverage {
             by_site: by_client.transpose(problem.site_count()),
@@ -220,6 +189,7 @@ impl Coverage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cost::CostSource;
 
     #[test]
     fn transpose_round_trips() {
@@ -240,8 +210,15 @@ mod tests {
         use crate::spatial::haversine_m;
         for seed in 0..30 {
             let (demand, sites) = random(seed, 40, 12, seed as usize % 3);
-            let problem =
-                Problem::new(&demand, &sites, None, None, Some(6), PerKind::default()).unwrap();
+            let problem = Problem::new(
+                &demand,
+                &sites,
+                None,
+                CostSource::GreatCircle,
+                Some(6),
+                PerKind::default(),
+            )
+            .unwrap();
             let radius = Radius::uniform(3000.0 + 500.0 * (seed % 5) as f64);
             let coverage = Coverage::new(&problem, &radius, &problem.clients.weight).unwrap();
             let fixed = seed as usize % 3;

@@ -9,9 +9,12 @@ use super::{Model, Problem, Radius};
 /// positive weight (p-center).
 pub fn objective(problem: &Problem, model: Model, radius: &Radius, open: &[usize]) -> f64 {
     let clients = &problem.clients;
+    let m = problem.site_count();
+    let table = problem.costs.table();
+    let distance = |c: usize, s: usize| table[c * m + s];
     let nearest = |c: usize| {
         open.iter()
-            .map(|&s| problem.distance(c, s))
+            .map(|&s| distance(c, s))
             .fold(f64::INFINITY, f64::min)
     };
     let reach = |c: usize| {
@@ -26,8 +29,7 @@ pub fn objective(problem: &Problem, model: Model, radius: &Radius, open: &[usize
             .sum(),
         Model::Lscp => {
             let all_covered = (0..clients.len()).all(|c| {
-                let coverable =
-                    (0..problem.site_count()).any(|s| problem.distance(c, s) <= reach(c));
+                let coverable = (0..problem.site_count()).any(|s| distance(c, s) <= reach(c));
                 !coverable || nearest(c) <= reach(c)
             });
             if all_covered {

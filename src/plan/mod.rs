@@ -25,7 +25,7 @@ mod swaps;
 mod test_instances;
 
 pub use coverage::Coverage;
-pub use problem::{Clients, DistanceTable, Distances, MAX_TABLE_ENTRIES, Problem, Rules};
+pub use problem::{Clients, DistanceTable, MAX_TABLE_ENTRIES, Problem, Rules};
 pub use radius::Radius;
 pub use report::{PlanReport, sort_ids};
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::cost::CostSource;
 use crate::model::PerKind;
 use crate::plan::Model;
 use crate::plan::test_instances::{
@@ -33,7 +34,7 @@ fn hand_checked_line() {
             &demand,
             &sites,
             None,
-            Some(&cost),
+            CostSource::Matrix(&cost),
             Some(p),
             PerKind::default(),
         )

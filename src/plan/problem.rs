@@ -1,9 +1,10 @@
 //! A planning problem ready for the solvers: demand merged into clients, site kinds, the rules
-//! on which sites may open, and distances (great-circle or from a cost matrix).
+//! on which sites may open, and the travel costs between them ([`crate::cost`]).
 
+use crate::cost::{CostSource, Costs, Side};
 use crate::error::{Error, Result};
-use crate::model::{AreaKind, CostMatrix, DemandPoint, Neighbourhood, PerKind, Site};
-use crate::spatial::{NeighbourhoodIndex, haversine_m};
+use crate::model::{AreaKind, DemandPoint, Neighbourhood, PerKind, Site};
+use crate::spatial::NeighbourhoodIndex;
 use geo::Point;
 use std::collections::HashMap;
 
@@ -11,6 +12,7 @@ use std::collections::HashMap;
 /// weights added), so that a dense block of flats costs one list entry, not hundreds.
 ///
 /// With a cost matrix, rows may differ for points at the same coordinates, so nothing is merged.
+/// Along roads, points at the same coordinates snap to the same place, so they merge.
 #[derive(Debug, Clone)]
 pub struct Clients {
     /// Client position (lon/lat).
@@ -154,17 +156,7 @@ impl Rules {
     }
 }
 
-/// Where distances come from.
-#[derive(Debug, Clone, Copy)]
-pub enum Distances<'a> {
-    /// Great-circle metres between positions.
-    GreatCircle,
-    /// An external matrix; unlisted pairs are unreachable.
-    Matrix(&'a CostMatrix),
-}
-
 /// The instance as the solvers see it.
-#[derive(Debug, Clone)]
 pub struct Problem<'a> {
     /// Merged demand.
     pub clients: Clients,
@@ -172,8 +164,8 @@ pub struct Problem<'a> {
     pub sites: &'a [Site],
     /// Site rules.
     pub rules: Rules,
-    /// Distance source.
-    pub distances: Distances<'a>,
+    /// Travel costs from clients to sites.
+    pub costs: Costs<'a>,
 }
 
 impl<'a> Problem<'a> {
@@ -182,7 +174,7 @@ impl<'a> Problem<'a> {
         demand: &[DemandPoint],
         sites: &'a [Site],
         neighbourhoods: Option<&[Neighbourhood]>,
-        cost: Option<&'a CostMatrix>,
+        source: CostSource<'a>,
         p: Option<usize>,
         quota: PerKind<usize>,
     ) -> Result<Self> {
@@ -213,24 +205,25 @@ impl<'a> Problem<'a> {
             ));
         }
         rules.check()?;
-        let clients = merge(demand, cost.is_none(), kinds_of);
-        let distances = cost.map_or(Distances::GreatCircle, Distances::Matrix);
+        let clients = merge(demand, source.matrix().is_none(), kinds_of);
+        let site_ids: Vec<u32> = (0..sites.len() as u32).collect();
+        let costs = Costs::new(
+            source,
+            Side {
+                positions: &clients.position,
+                ids: &clients.first_demand,
+            },
+            Side {
+                positions: &site_positions,
+                ids: &site_ids,
+            },
+        );
         Ok(Problem {
             clients,
             sites,
             rules,
-            distances,
+            costs,
         })
-    }
-
-    /// Distance from client `c` to site `s`; infinite when unreachable.
-    pub fn distance(&self, c: usize, s: usize) -> f64 {
-        match self.distances {
-            Distances::GreatCircle => haversine_m(self.clients.position[c], self.sites[s].position),
-            Distances::Matrix(m) => m
-                .get(self.clients.first_demand[c] as usize, s as u32)
-                .unwrap_or(f64::INFINITY),
-        }
     }
 
     /// Number of sites.
@@ -288,9 +281,8 @@ pub struct DistanceTable {
 pub const MAX_TABLE_ENTRIES: usize = 150_000_000;
 
 impl DistanceTable {
-    /// Computes every client–site distance in parallel.
+    /// Computes every client–site distance (in parallel).
     pub fn new(problem: &Problem) -> Result<Self> {
-        use rayon::prelude::*;
         let (n, m) = (problem.clients.len(), problem.site_count());
         if n.saturating_mul(m) > MAX_TABLE_ENTRIES {
             return Err(Error::Invalid(format!(
@@ -298,13 +290,10 @@ impl DistanceTable {
                  this model keeps in memory; use fewer candidates or merge demand points"
             )));
         }
-        let mut d = vec![0.0; n * m];
-        d.par_chunks_mut(m.max(1)).enumerate().for_each(|(c, row)| {
-            for (s, x) in row.iter_mut().enumerate() {
-                *x = problem.distance(c, s);
-            }
-        });
-        Ok(DistanceTable { sites: m, d })
+        Ok(DistanceTable {
+            sites: m,
+            d: problem.costs.table(),
+        })
     }
 
     /// Distances from client `c` to every site.
@@ -326,8 +315,9 @@ impl DistanceTable {
 /// The clients the distance-based models count: those with positive weight (a client of weight 0
 /// adds nothing to a p-median sum and is left out of the p-center maximum, as in the peer).
 ///
-/// Errs, naming how many, when some of them can reach no site at all: only a sparse cost matrix
-/// can cause that, and every plan would then leave them unserved at infinite cost.
+/// Errs, naming how many, when some of them can reach no site at all (a sparse cost matrix, or a
+/// road network they are off or cut from): every plan would then leave them unserved at infinite
+/// cost.
 pub(super) fn weighted_clients(problem: &Problem, table: &DistanceTable) -> Result<Vec<u32>> {
     let weighted: Vec<u32> = (0..problem.clients.len())
         .filter(|&c| problem.clients.weight[c] > 0.0)
@@ -339,8 +329,9 @@ pub(super) fn weighted_clients(problem: &Problem, table: &DistanceTable) -> Resu
         .count();
     if stranded > 0 {
         return Err(Error::Invalid(format!(
-            "{stranded} demand point(s) with positive weight have no candidate listed in the cost matrix, \
-             so no plan can serve them: add their pairs to the matrix or set their weight to 0"
+            "{stranded} demand location(s) with positive weight can reach no candidate (unlisted in the \
+             cost matrix, or off the road network), so no plan can serve them: add their pairs to the \
+             matrix, connect them to the roads, or set their weight to 0"
         )));
     }
     Ok(weighted)

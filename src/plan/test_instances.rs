@@ -1,6 +1,8 @@
 //! Small random instances, and the checks every distance-based solver must pass against the
 //! exhaustive oracle ([`super::exact`]).
 
+use crate::cost::CostSource;
+
 use super::{Deadline, DistanceTable, Model, Problem, Radius, Settings, Solution, exact};
 use crate::error::Result;
 use crate::model::{AreaKind, CostMatrix, DemandPoint, Neighbourhood, PerKind, Site};
@@ -184,23 +186,42 @@ pub fn check_random_families(model: Model, solve: impl Fn(&Problem, u64) -> Solu
     for seed in 0..20 {
         let (demand, sites) = random(seed, 30, 10, 0);
         let p = 2 + seed as usize % 3;
-        let problem =
-            Problem::new(&demand, &sites, None, None, Some(p), PerKind::default()).expect("valid");
+        let problem = Problem::new(
+            &demand,
+            &sites,
+            None,
+            CostSource::GreatCircle,
+            Some(p),
+            PerKind::default(),
+        )
+        .expect("valid");
         let solution = solve(&problem, seed);
         assert_optimal(&problem, model, &solution, &format!("plain seed {seed}"));
         proven += usize::from(solution.bound == solution.objective);
 
         let (demand, sites) = random(100 + seed, 30, 10, 1 + seed as usize % 2);
-        let problem =
-            Problem::new(&demand, &sites, None, None, Some(3), PerKind::default()).expect("valid");
+        let problem = Problem::new(
+            &demand,
+            &sites,
+            None,
+            CostSource::GreatCircle,
+            Some(3),
+            PerKind::default(),
+        )
+        .expect("valid");
         let solution = solve(&problem, seed);
         assert_optimal(&problem, model, &solution, &format!("fixed seed {seed}"));
 
         // A random draw may lack enough sites of a kind for its quota: skipped, and counted.
         let (demand, sites) = random(200 + seed, 30, 10, seed as usize % 2);
-        if let Ok(problem) =
-            Problem::new(&demand, &sites, Some(&hoods), None, Some(4), quotas(seed))
-        {
+        if let Ok(problem) = Problem::new(
+            &demand,
+            &sites,
+            Some(&hoods),
+            CostSource::GreatCircle,
+            Some(4),
+            quotas(seed),
+        ) {
             let solution = solve(&problem, seed);
             assert_optimal(&problem, model, &solution, &format!("quota seed {seed}"));
             with_quotas += 1;
@@ -212,7 +233,7 @@ pub fn check_random_families(model: Model, solve: impl Fn(&Problem, u64) -> Solu
             &demand,
             &sites,
             None,
-            Some(&cost),
+            CostSource::Matrix(&cost),
             Some(3),
             PerKind::default(),
         )
@@ -230,8 +251,15 @@ pub fn check_random_families(model: Model, solve: impl Fn(&Problem, u64) -> Solu
 /// The same plan from the default thread pool and from one thread, on a larger instance.
 pub fn check_thread_independent(solve: impl Fn(&Problem, u64) -> Solution + Sync) {
     let (demand, sites) = random(7, 200, 40, 0);
-    let problem =
-        Problem::new(&demand, &sites, None, None, Some(6), PerKind::default()).expect("valid");
+    let problem = Problem::new(
+        &demand,
+        &sites,
+        None,
+        CostSource::GreatCircle,
+        Some(6),
+        PerKind::default(),
+    )
+    .expect("valid");
     let first = solve(&problem, 3);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
@@ -311,7 +339,7 @@ pub fn check_rejects_stranded_demand(solve: DistanceSolver) {
         &demand,
         &sites,
         None,
-        Some(&cost),
+        CostSource::Matrix(&cost),
         Some(2),
         PerKind::default(),
     )
@@ -324,18 +352,32 @@ pub fn check_rejects_stranded_demand(solve: DistanceSolver) {
         Deadline::after(None),
     )
     .expect_err("demand point 2 is stranded");
-    assert!(err.to_string().starts_with("1 demand point"), "{err}");
+    assert!(err.to_string().starts_with("1 demand location"), "{err}");
 }
 
 /// Every site open, an expired deadline, and no weight at all: the plan and its bound must
 /// still be valid.
 pub fn check_degenerate_instances(model: Model, solve: DistanceSolver) {
     let (demand, sites) = random(11, 30, 6, 1);
-    let problem =
-        Problem::new(&demand, &sites, None, None, Some(6), PerKind::default()).expect("valid");
+    let problem = Problem::new(
+        &demand,
+        &sites,
+        None,
+        CostSource::GreatCircle,
+        Some(6),
+        PerKind::default(),
+    )
+    .expect("valid");
     assert_optimal(&problem, model, &run_with(solve, &problem, 1), "p = m");
-    let problem =
-        Problem::new(&demand, &sites, None, None, Some(3), PerKind::default()).expect("valid");
+    let problem = Problem::new(
+        &demand,
+        &sites,
+        None,
+        CostSource::GreatCircle,
+        Some(3),
+        PerKind::default(),
+    )
+    .expect("valid");
     let table = DistanceTable::new(&problem).expect("small");
     let settings = Settings {
         time_limit: Some(std::time::Duration::ZERO),
@@ -360,8 +402,15 @@ pub fn check_degenerate_instances(model: Model, solve: DistanceSolver) {
             ..d.clone()
         })
         .collect();
-    let problem =
-        Problem::new(&idle, &sites, None, None, Some(2), PerKind::default()).expect("valid");
+    let problem = Problem::new(
+        &idle,
+        &sites,
+        None,
+        CostSource::GreatCircle,
+        Some(2),
+        PerKind::default(),
+    )
+    .expect("valid");
     let solution = run_with(solve, &problem, 1);
     assert_eq!(
         (solution.objective, solution.bound, solution.open.len()),

@@ -1,5 +1,7 @@
 //! MCLP and LSCP against the exhaustive oracle on tiny random instances.
 
+use crate::cost::CostSource;
+
 use super::test_instances::{assert_best, random, strips};
 use super::{Model, PlanParams, Problem, Radius, Settings, exact, solve};
 use crate::model::PerKind;
@@ -28,8 +30,15 @@ fn check(problem: &Problem, model: Model, radius: Radius, target: Option<f64>, l
 fn mclp_matches_exhaustive_search() {
     for seed in 0..100 {
         let (demand, sites) = random(seed, 30, 10, 0);
-        let problem =
-            Problem::new(&demand, &sites, None, None, Some(3), PerKind::default()).unwrap();
+        let problem = Problem::new(
+            &demand,
+            &sites,
+            None,
+            CostSource::GreatCircle,
+            Some(3),
+            PerKind::default(),
+        )
+        .unwrap();
         check(
             &problem,
             Model::Mclp,
@@ -44,7 +53,15 @@ fn mclp_matches_exhaustive_search() {
 fn lscp_matches_exhaustive_search() {
     for seed in 0..100 {
         let (demand, sites) = random(seed, 30, 10, 0);
-        let problem = Problem::new(&demand, &sites, None, None, None, PerKind::default()).unwrap();
+        let problem = Problem::new(
+            &demand,
+            &sites,
+            None,
+            CostSource::GreatCircle,
+            None,
+            PerKind::default(),
+        )
+        .unwrap();
         let radius = Radius::uniform(6_000.0);
         check(
             &problem,
@@ -79,7 +96,14 @@ fn fixed_sites_quotas_and_per_kind_radii_match_exhaustive_search() {
             by_kind: PerKind([Some(2_500.0), Some(6_000.0), None]),
         };
         let quota = PerKind([1, 1, 0]);
-        let Ok(problem) = Problem::new(&demand, &sites, Some(&hoods), None, Some(4), quota) else {
+        let Ok(problem) = Problem::new(
+            &demand,
+            &sites,
+            Some(&hoods),
+            CostSource::GreatCircle,
+            Some(4),
+            quota,
+        ) else {
             continue; // a random layout may lack a site of some kind
         };
         check(
@@ -89,7 +113,15 @@ fn fixed_sites_quotas_and_per_kind_radii_match_exhaustive_search() {
             None,
             &format!("mclp rules seed {seed}"),
         );
-        let lscp = Problem::new(&demand, &sites, Some(&hoods), None, None, quota).unwrap();
+        let lscp = Problem::new(
+            &demand,
+            &sites,
+            Some(&hoods),
+            CostSource::GreatCircle,
+            None,
+            quota,
+        )
+        .unwrap();
         check(
             &lscp,
             Model::Lscp,

@@ -110,6 +110,7 @@ pub fn distance_chart(curves: &[Curve], unit: DistanceUnit) -> Result<String> {
     let (scale, x_desc) = match unit {
         DistanceUnit::Metres => (1000.0, "distance to the nearest centre (km)"),
         DistanceUnit::Cost => (1.0, "cost to the nearest centre"),
+        DistanceUnit::Minutes => (1.0, "minutes to the nearest centre"),
     };
     let x_max = curves
         .iter()
