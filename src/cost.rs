@@ -147,12 +147,14 @@ impl<'a> Costs<'a> {
         self.sites.len()
     }
 
-    /// The snapped origins and the network, when costs run along roads.
-    pub fn network(&self) -> Option<(&Network, &Places)> {
+    /// The network with the snapped origins and sites, when costs run along roads.
+    pub fn network(&self) -> Option<(&Network, &Places, &Places)> {
         match &self.answer {
             Answer::Network {
-                network, origins, ..
-            } => Some((network, origins)),
+                network,
+                origins,
+                sites,
+            } => Some((network, origins, sites)),
             _ => None,
         }
     }

@@ -90,6 +90,9 @@ pub struct Summary {
     /// Candidate sites.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sites: Option<SiteSummary>,
+    /// The road network, and how close demand and candidates lie to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<crate::network::NetworkFigures>,
 }
 
 impl Summary {
@@ -115,7 +118,14 @@ impl Summary {
             demand,
             neighbourhoods,
             sites,
+            network: None,
         }
+    }
+
+    /// Adds the figures of the road network the demand and candidates were snapped to.
+    pub fn with_network(mut self, figures: crate::network::NetworkFigures) -> Self {
+        self.network = Some(figures);
+        self
     }
 }
 

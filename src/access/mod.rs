@@ -124,6 +124,10 @@ pub struct Access {
     pub equity: Equity,
     /// The 2SFCA settings; `None` (no scores) when no service radius is set.
     pub fsca: Option<FscaSettings>,
+    /// The road network, when distances run along it: its size, parts, and how close demand and
+    /// centres lie to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<crate::network::NetworkFigures>,
 }
 
 impl Access {
@@ -392,6 +396,10 @@ pub fn measure(input: &AccessInput, params: &AccessParams) -> Result<Measures> {
         caseload: Caseload::new(&loads),
         equity,
         fsca: fsca_settings,
+        network: centres
+            .costs()
+            .network()
+            .map(|(network, places, sites)| network.figures(places, &weight, sites)),
     };
     let neighbourhoods = hoods
         .iter()

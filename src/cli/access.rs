@@ -135,6 +135,7 @@ pub fn run(args: Args) -> Result<()> {
         source: data.source(),
     };
     let measures = measure(&input, &params)?;
+    super::warn_network(&measures.access);
     super::create_dir(&args.out)?;
     write_outputs(&args.out, demand, sites, hoods.as_deref(), &measures)?;
     let title = format!("Access to {}", centres(sites.len()));

@@ -46,6 +46,7 @@ pub fn run(args: Args) -> siting::Result<()> {
         Some(&inputs.demand),
         inputs.neighbourhoods.as_deref(),
         Some(&inputs.candidates),
+        inputs.network.as_ref(),
     )?;
     super::write_with(&args.out.join("summary.json"), |w| {
         super::summary::render(&summary, true, w)

@@ -109,6 +109,32 @@ fn parse_per_kind<T: std::str::FromStr + Copy>(
     Ok(values)
 }
 
+/// Warns on stderr about demand the road network leaves unreachable or on detached roads: it
+/// stays in every figure (uncovered, no centre), and the planner should know why.
+fn warn_network(access: &siting::access::Access) {
+    let Some(n) = &access.network else {
+        return;
+    };
+    let d = &n.demand;
+    if d.unreachable_points > 0 {
+        eprintln!(
+            "warning: {} demand points (weight {}) lie more than {} m from every road and are \
+             unreachable; raise --snap-max or add the missing roads",
+            d.unreachable_points, d.unreachable_weight, d.snap_max_m
+        );
+    }
+    if d.detached_points > 0 {
+        eprintln!(
+            "warning: {} demand points (weight {}) lie on roads not connected to the main network \
+             ({} of its {} parts are detached); they reach only centres on the same piece",
+            d.detached_points,
+            d.detached_weight,
+            n.parts.saturating_sub(1),
+            n.parts
+        );
+    }
+}
+
 /// Prints the loaders' warnings on stderr.
 fn warn_all(warnings: &[siting::io::Warning]) {
     for w in warnings {

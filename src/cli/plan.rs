@@ -289,6 +289,7 @@ pub fn plan_loaded(data: &super::Data, request: &Request, out: &Path) -> Result<
         source,
     };
     let measures = measure(&access_input, &AccessParams::new(request.params.radius))?;
+    super::warn_network(&measures.access);
     let report = PlanReport::new(
         &problem,
         &request.params,

@@ -17,16 +17,20 @@ pub struct Args {
     /// Candidate sites (CSV id,lon,lat[,capacity][,fixed] or GeoJSON Points).
     #[arg(long)]
     candidates: Option<PathBuf>,
+    #[command(flatten)]
+    network: super::NetworkArgs,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
 }
 
-/// Loads whichever inputs are named and summarises them.
+/// Loads whichever inputs are named and summarises them; with a network, how close demand and
+/// candidates lie to it.
 pub fn summarise(
     demand: Option<&Path>,
     neighbourhoods: Option<&Path>,
     candidates: Option<&Path>,
+    network: Option<&super::NetworkSpec>,
 ) -> siting::Result<Summary> {
     let demand = demand.map(io::read_demand).transpose()?;
     let hoods = neighbourhoods.map(io::read_neighbourhoods).transpose()?;
@@ -34,11 +38,24 @@ pub fn summarise(
         super::warn_all(&loaded.warnings);
     }
     let sites = candidates.map(io::read_sites).transpose()?;
-    Ok(Summary::new(
+    let summary = Summary::new(
         demand.as_deref(),
         hoods.as_ref().map(|l| l.value.as_slice()),
         sites.as_deref(),
-    ))
+    );
+    let Some(spec) = network else {
+        return Ok(summary);
+    };
+    let network = spec.build()?;
+    let positions = |points: Vec<geo::Point<f64>>| network.place(&points);
+    let demand = demand.unwrap_or_default();
+    let sites = sites.unwrap_or_default();
+    let figures = network.figures(
+        &positions(demand.iter().map(|d| d.position).collect()),
+        &demand.iter().map(|d| d.weight).collect::<Vec<_>>(),
+        &positions(sites.iter().map(|s| s.position).collect()),
+    );
+    Ok(summary.with_network(figures))
 }
 
 /// Renders a summary as a table or pretty JSON.
@@ -59,10 +76,12 @@ pub fn run(args: Args) -> siting::Result<()> {
             "nothing to summarise: give --demand, --neighbourhoods and/or --candidates".into(),
         ));
     }
+    let network = args.network.spec()?;
     let summary = summarise(
         args.demand.as_deref(),
         args.neighbourhoods.as_deref(),
         args.candidates.as_deref(),
+        network.as_ref(),
     )?;
     render(&summary, args.json, std::io::stdout().lock())
         .map_err(|e| siting::Error::write("stdout", e))

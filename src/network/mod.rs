@@ -338,6 +338,22 @@ impl Network {
         table
     }
 
+    /// The figures of this network for the demand (`origins`, weighted by `weight`) and sites.
+    pub fn figures(&self, origins: &Places, weight: &[f64], sites: &Places) -> NetworkFigures {
+        NetworkFigures {
+            travel: self.travel,
+            by: self.by,
+            unit: self.by.unit(),
+            road_vertices: self.graph.road_vertex_count(),
+            vertices: self.graph.vertex_count(),
+            edges: self.graph.edge_count(),
+            parts: self.graph.part_count(),
+            detached_vertices: self.graph.detached_vertex_count(),
+            demand: self.snap_summary(origins, weight),
+            sites: self.snap_summary(sites, &vec![1.0; sites.len()]),
+        }
+    }
+
     /// How close `positions` lie to the roads, weighted by `weight`.
     pub fn snap_summary(&self, places: &Places, weight: &[f64]) -> SnapSummary {
         let mut summary = SnapSummary {
@@ -367,6 +383,32 @@ impl Network {
         }
         summary
     }
+}
+
+/// The network as the outputs describe it: its profile, its size before and after contraction,
+/// its connected parts, and how close the demand and the sites lie to it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkFigures {
+    /// The travel profile.
+    pub travel: Travel,
+    /// Distance or time.
+    pub by: By,
+    /// The unit of every network cost: metres or minutes.
+    pub unit: &'static str,
+    /// Distinct road vertices in the file.
+    pub road_vertices: usize,
+    /// Vertices after contracting chains (junctions and road ends).
+    pub vertices: usize,
+    /// Edges after contraction.
+    pub edges: usize,
+    /// Connected parts (direction ignored).
+    pub parts: usize,
+    /// Vertices outside the largest part.
+    pub detached_vertices: usize,
+    /// How close the demand lies to the roads.
+    pub demand: SnapSummary,
+    /// How close the sites lie to the roads (each counted with weight 1).
+    pub sites: SnapSummary,
 }
 
 /// How close places lie to the roads: weights within 50, 200 and 1000 m of a road, beyond the

@@ -49,7 +49,7 @@ pub(super) fn solve(
         rules: &problem.rules,
         p,
         m: problem.site_count(),
-        client: weighted_clients(problem, table)?,
+        client: weighted_clients(problem, table),
     };
     let observer = settings.observer;
     let rules = &problem.rules;

@@ -246,7 +246,7 @@ fn penalty(table: &DistanceTable, client: &[u32], weight: &[f64]) -> f64 {
 
 impl<'a> Instance<'a> {
     fn new(problem: &'a Problem, table: &'a DistanceTable, p: usize) -> Result<Self> {
-        let client = weighted_clients(problem, table)?;
+        let client = weighted_clients(problem, table);
         let weight: Vec<f64> = client
             .iter()
             .map(|&c| problem.clients.weight[c as usize])

@@ -312,27 +312,15 @@ impl DistanceTable {
     }
 }
 
-/// The clients the distance-based models count: those with positive weight (a client of weight 0
-/// adds nothing to a p-median sum and is left out of the p-center maximum, as in the peer).
-///
-/// Errs, naming how many, when some of them can reach no site at all (a sparse cost matrix, or a
-/// road network they are off or cut from): every plan would then leave them unserved at infinite
-/// cost.
-pub(super) fn weighted_clients(problem: &Problem, table: &DistanceTable) -> Result<Vec<u32>> {
-    let weighted: Vec<u32> = (0..problem.clients.len())
+/// The clients the distance-based models count: those with positive weight that can reach some
+/// site (a client of weight 0 adds nothing to a p-median sum and is left out of the p-center
+/// maximum, as in the peer). A client that reaches no site at all (a sparse cost matrix, or a
+/// place off the roads or on a detached piece of them) would be unserved whatever the plan: it
+/// is left out here, and [`super::solve`] reports its weight as `uncoverable_weight`.
+pub(super) fn weighted_clients(problem: &Problem, table: &DistanceTable) -> Vec<u32> {
+    (0..problem.clients.len())
         .filter(|&c| problem.clients.weight[c] > 0.0)
+        .filter(|&c| table.row(c).iter().any(|d| d.is_finite()))
         .map(|c| c as u32)
-        .collect();
-    let stranded = weighted
-        .iter()
-        .filter(|&&c| table.row(c as usize).iter().all(|d| d.is_infinite()))
-        .count();
-    if stranded > 0 {
-        return Err(Error::Invalid(format!(
-            "{stranded} demand location(s) with positive weight can reach no candidate (unlisted in the \
-             cost matrix, or off the road network), so no plan can serve them: add their pairs to the \
-             matrix, connect them to the roads, or set their weight to 0"
-        )));
-    }
-    Ok(weighted)
+        .collect()
 }

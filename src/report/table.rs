@@ -89,5 +89,37 @@ pub fn write_summary(mut out: impl Write, summary: &Summary) -> io::Result<()> {
         }
         writeln!(out)?;
     }
+    if let Some(n) = &summary.network {
+        write_network(&mut out, n)?;
+    }
+    Ok(())
+}
+
+/// The road network's size and how close demand and candidates lie to it.
+fn write_network(mut out: impl Write, n: &crate::network::NetworkFigures) -> io::Result<()> {
+    writeln!(
+        out,
+        "Road network ({}, by {}): {} road vertices, {} junctions and ends, {} edges; {} connected \
+         part(s), {} vertices outside the largest",
+        n.travel, n.by, n.road_vertices, n.vertices, n.edges, n.parts, n.detached_vertices
+    )?;
+    for (what, s) in [("demand", &n.demand), ("candidates", &n.sites)] {
+        if s.points == 0 {
+            continue;
+        }
+        writeln!(
+            out,
+            "  {what}: {} within 50 m of a road, {} within 200 m, {} within 1000 m; {} points \
+             (weight {}) beyond {} m are unreachable, {} points (weight {}) on detached roads",
+            share(s.within_50_m, s.total_weight),
+            share(s.within_200_m, s.total_weight),
+            share(s.within_1000_m, s.total_weight),
+            s.unreachable_points,
+            s.unreachable_weight,
+            s.snap_max_m,
+            s.detached_points,
+            s.detached_weight
+        )?;
+    }
     Ok(())
 }
