@@ -196,6 +196,7 @@ fn benches(c: &mut Criterion) {
             measures: &planned.measures,
             measure: MapMeasure::Covered,
             numbered: None,
+            network: None,
         };
         let scene = Scene::new(&map_input);
         let png = scene.png().unwrap();

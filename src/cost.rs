@@ -40,6 +40,14 @@ impl<'a> CostSource<'a> {
         }
     }
 
+    /// The road network, when costs run along one.
+    pub fn network(&self) -> Option<&'a Network> {
+        match self {
+            CostSource::Network(n) => Some(n),
+            _ => None,
+        }
+    }
+
     /// The matrix, when costs come from one.
     pub fn matrix(&self) -> Option<&'a CostMatrix> {
         match self {

@@ -80,6 +80,7 @@ pub fn write_drawings(
             measures: report_input.measures,
             measure: drawing.measure,
             numbered: None,
+            network: report_input.access.source.network(),
         },
     )?;
     let html = report(&ReportInput {

@@ -90,6 +90,7 @@ fn draw_rotation(args: &Args, data: &super::Data, visits: &[Visit]) -> Result<()
                 heading: "Desk stops, month by month",
                 places: &stops,
             }),
+            network: data.network.as_ref(),
         },
     )?;
     Ok(())

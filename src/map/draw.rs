@@ -5,7 +5,7 @@ use super::render_failed;
 use super::scene::{Area, DENSITY_CELL, PANEL, Scene, Uncovered};
 use super::style::{
     COVERED, Classes, INK, NEW_CENTRE, NO_DEMAND, Outline, PAPER, UNCOVERED, radius_line,
-    uncovered_dot,
+    reach_line, road_line, uncovered_dot,
 };
 use super::text::{FAMILY, TextMode};
 use crate::Result;
@@ -70,6 +70,9 @@ pub fn map<DB: DrawingBackend>(canvas: &Canvas<DB>, scene: &Scene, mode: TextMod
         INK.stroke_width(1),
     ))?;
     fills(&paint, &scene.areas)?;
+    for (major, road) in &scene.roads {
+        paint.draw(&PathElement::new(road.clone(), road_line(*major)))?;
+    }
     for &at in &scene.covered {
         paint.draw(&Circle::new(at, 1, COVERED.filled()))?;
     }
@@ -77,6 +80,9 @@ pub fn map<DB: DrawingBackend>(canvas: &Canvas<DB>, scene: &Scene, mode: TextMod
     outlines(&paint, &scene.areas)?;
     for ring in &scene.circles {
         paint.draw(&PathElement::new(ring.clone(), radius_line()))?;
+    }
+    for piece in &scene.reach {
+        paint.draw(&PathElement::new(piece.clone(), reach_line()))?;
     }
     for marker in &scene.markers {
         centre(&paint, marker.at, marker.existing, marker.size)?;
@@ -273,6 +279,18 @@ fn legend<DB: DrawingBackend>(paint: &Painter<DB>, scene: &Scene) -> Result<()> 
     if !scene.circles.is_empty() {
         paint.draw(&Circle::new((x + 13, y), 9, radius_line()))?;
         line(&mut y, "service radius, to scale")?;
+    }
+    if !scene.roads.is_empty() {
+        paint.draw(&PathElement::new(
+            vec![(x + 2, y), (x + 24, y)],
+            road_line(false),
+        ))?;
+        line(&mut y, "road")?;
+        paint.draw(&PathElement::new(
+            vec![(x + 2, y), (x + 24, y)],
+            reach_line(),
+        ))?;
+        line(&mut y, "reached within the radius, along roads")?;
     }
     y += 10;
     if scene.covered.is_empty() {

@@ -71,6 +71,9 @@ pub struct MapInput<'a> {
     pub measure: MapMeasure,
     /// Places to number on the map; `None` numbers the most uncovered neighbourhoods.
     pub numbered: Option<Numbered<'a>>,
+    /// The road network distances ran along: drawn faintly, and each centre's reach drawn as
+    /// the roads it covers instead of a circle.
+    pub network: Option<&'a crate::network::Network>,
 }
 
 /// Numbered places drawn on the map and listed in its legend.

@@ -77,6 +77,10 @@ pub struct Scene {
     pub(super) covered: Vec<Px>,
     /// Service-radius circles, true to scale, as the runs inside the panel.
     pub(super) circles: Vec<Vec<Px>>,
+    /// Roads, when distances ran along them: `(major, path)`.
+    pub(super) roads: Vec<(bool, Vec<Px>)>,
+    /// The road pieces within each centre's service radius along the roads.
+    pub(super) reach: Vec<Vec<Px>>,
     pub(super) markers: Vec<Marker>,
     /// The caseload weight the largest marker stands for.
     pub(super) max_caseload: f64,
@@ -126,9 +130,14 @@ impl Frame {
 
     /// A ring in pixels, without the repeated pixels a detailed boundary has at map scale.
     fn ring(&self, ring: &LineString<f64>) -> Vec<Px> {
-        let mut out: Vec<Px> = Vec::with_capacity(ring.0.len());
-        for &c in &ring.0 {
-            let p = self.px(Point::from(c));
+        self.path(ring.0.iter().map(|&c| Point::from(c)))
+    }
+
+    /// A path in pixels, without repeated pixels.
+    fn path(&self, points: impl Iterator<Item = Point<f64>>) -> Vec<Px> {
+        let mut out: Vec<Px> = Vec::new();
+        for point in points {
+            let p = self.px(point);
             if out.last() != Some(&p) {
                 out.push(p);
             }
@@ -197,6 +206,7 @@ impl Scene {
             })
             .collect();
         let circles = match access.distance_unit {
+            _ if input.network.is_some() => Vec::new(),
             DistanceUnit::Metres => measures
                 .centres
                 .iter()
@@ -236,6 +246,10 @@ impl Scene {
                 Vec::new()
             },
             circles,
+            roads: input.network.map_or_else(Vec::new, |n| roads(n, &frame)),
+            reach: input
+                .network
+                .map_or_else(Vec::new, |n| reach(n, measures, access, &frame)),
             markers,
             max_caseload,
             badges,
@@ -342,6 +356,48 @@ fn circle_radius(centre: &CentreAccess, access: &Access) -> Option<f64> {
         .kind
         .and_then(|k| access.radius_by_kind.get(&k).copied())
         .or(access.radius_m)
+}
+
+/// Every road edge in pixels, the pieces inside the panel, skipping those under a pixel long.
+fn roads(network: &crate::network::Network, frame: &Frame) -> Vec<(bool, Vec<Px>)> {
+    let graph = network.graph();
+    (0..graph.edge_count())
+        .into_par_iter()
+        .flat_map_iter(|e| {
+            let major = graph.edges()[e].major;
+            let path = frame.path(graph.shape(e).iter().copied());
+            let runs = if path.len() < 2 {
+                Vec::new()
+            } else {
+                inside_panel(&path)
+            };
+            runs.into_iter().map(move |run| (major, run))
+        })
+        .collect()
+}
+
+/// The roads each centre reaches within the service radius of the kind of area it stands in.
+fn reach(
+    network: &crate::network::Network,
+    measures: &crate::access::Measures,
+    access: &Access,
+    frame: &Frame,
+) -> Vec<Vec<Px>> {
+    measures
+        .centres
+        .par_iter()
+        .flat_map_iter(|c| {
+            let pieces = circle_radius(c, access)
+                .map(|r| network.reach(Point::new(c.lon, c.lat), r))
+                .unwrap_or_default();
+            pieces
+                .into_iter()
+                .map(|piece| frame.path(piece.into_iter()))
+                .filter(|path| path.len() >= 2)
+                .flat_map(|path| inside_panel(&path))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// A geodesic circle of `radius_m` around a centre, as 72 pixel vertices.

@@ -34,6 +34,17 @@ pub fn radius_line() -> ShapeStyle {
     NEW_CENTRE.mix(0.8).stroke_width(1)
 }
 
+/// A road under the neighbourhoods, faint: major roads a little heavier.
+pub fn road_line(major: bool) -> ShapeStyle {
+    INK.mix(if major { 0.35 } else { 0.18 })
+        .stroke_width(if major { 2 } else { 1 })
+}
+
+/// A road a centre reaches within its service radius, on the map and in its legend.
+pub fn reach_line() -> ShapeStyle {
+    NEW_CENTRE.mix(0.85).stroke_width(3)
+}
+
 /// An uncovered household's dot, on the map and in its legend.
 pub fn uncovered_dot() -> ShapeStyle {
     UNCOVERED.mix(0.7).filled()

@@ -231,6 +231,28 @@ impl Graph {
         &self.points[self.shape[e] as usize..self.shape[e + 1] as usize]
     }
 
+    /// The part of edge `e`'s shape between `from_m` and `to_m` metres along it.
+    pub fn cut(&self, e: usize, from_m: f64, to_m: f64) -> Vec<Point<f64>> {
+        let start = self.shape[e] as usize;
+        let shape = self.shape(e);
+        let along = &self.along_m[start..start + shape.len()];
+        let at = |x: f64| {
+            let i = along.partition_point(|&a| a <= x).clamp(1, shape.len() - 1);
+            let span = along[i] - along[i - 1];
+            let t = if span > 0.0 { (x - along[i - 1]) / span } else { 0.0 };
+            let (a, b) = (shape[i - 1], shape[i]);
+            Point::new(a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y()))
+        };
+        let mut line = vec![at(from_m)];
+        line.extend(
+            (0..shape.len())
+                .filter(|&i| along[i] > from_m && along[i] < to_m)
+                .map(|i| shape[i]),
+        );
+        line.push(at(to_m));
+        line
+    }
+
     /// Connected part of vertex `v` (direction ignored); 0 is the largest.
     pub fn part_of(&self, v: u32) -> u32 {
         self.part[v as usize]

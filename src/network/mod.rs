@@ -338,6 +338,62 @@ impl Network {
         table
     }
 
+    /// The road pieces from which `place` (a centre) is reached within `bound` (cost units),
+    /// as lon/lat polylines: its reach along the roads, what a radius circle shows on straight
+    /// lines. Empty when the place is beyond the snapping limit.
+    pub fn reach(&self, place: Point<f64>, bound: f64) -> Vec<Vec<Point<f64>>> {
+        let snap = self.snap(place);
+        if snap.leg_m > self.snap_max_m {
+            return Vec::new();
+        }
+        let mut cost = FxHashMap::default();
+        let seeds: Vec<(u32, f64)> = self.entries(&snap).collect();
+        SCRATCH.with_borrow_mut(|scratch| {
+            search::bounded(
+                &self.graph.arriving,
+                self.graph.vertex.len(),
+                &seeds,
+                bound,
+                scratch,
+                |v, d| {
+                    cost.insert(v, d);
+                },
+            );
+        });
+        let leg = snap.leg_m * self.by.leg_cost_per_m();
+        let mut pieces = Vec::new();
+        for (e, edge) in self.graph.edges.iter().enumerate() {
+            let metres = |c: f64| (bound - c) / edge.cost_per_m;
+            let length = edge.length_m;
+            let mut spans: Vec<(f64, f64)> = Vec::new();
+            if let Some(&d) = cost.get(&edge.to) {
+                spans.push((length - metres(d), length));
+            }
+            if !edge.oneway
+                && let Some(&d) = cost.get(&edge.from)
+            {
+                spans.push((0.0, metres(d)));
+            }
+            if snap.edge as usize == e && leg <= bound {
+                let back = if edge.oneway { 0.0 } else { metres(leg) };
+                spans.push((snap.offset_m - metres(leg), snap.offset_m + back));
+            }
+            // Reached from both ends or from the centre's own snap: draw each stretch once.
+            spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let mut merged: Vec<(f64, f64)> = Vec::new();
+            for (from, to) in spans {
+                let (from, to) = (from.max(0.0), to.min(length));
+                match merged.last_mut() {
+                    Some(last) if from <= last.1 => last.1 = last.1.max(to),
+                    _ if to > from => merged.push((from, to)),
+                    _ => {}
+                }
+            }
+            pieces.extend(merged.into_iter().map(|(from, to)| self.graph.cut(e, from, to)));
+        }
+        pieces
+    }
+
     /// The figures of this network for the demand (`origins`, weighted by `weight`) and sites.
     pub fn figures(&self, origins: &Places, weight: &[f64], sites: &Places) -> NetworkFigures {
         NetworkFigures {

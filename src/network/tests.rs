@@ -439,3 +439,65 @@ fn snap_summary_counts_every_place_once() {
             && summary.within_200_m <= summary.within_1000_m
     );
 }
+
+#[test]
+fn the_reach_of_a_centre_is_the_road_within_its_radius() {
+    for seed in 0..4 {
+        let roads = random_roads(seed, 4);
+        let by = if seed % 2 == 0 {
+            By::Distance
+        } else {
+            By::Time
+        };
+        let network = Network::new(&roads, by, Travel::Drive, 600.0).unwrap();
+        let centre = random_places(seed + 50, 1, 4)[0];
+        let bound = if by == By::Distance { 700.0 } else { 3.0 };
+        let sites = network.place(&[centre]);
+        let pieces = network.reach(centre, bound);
+        // Sound: every point of every piece (its ends and middles) reaches the centre in time.
+        let mut inside = Vec::new();
+        for piece in &pieces {
+            inside.extend(piece.iter().copied());
+            inside.extend(
+                piece
+                    .windows(2)
+                    .map(|w| Point::new((w[0].x() + w[1].x()) / 2.0, (w[0].y() + w[1].y()) / 2.0)),
+            );
+        }
+        let table = network.table(&network.place(&inside), &sites);
+        for (p, c) in inside.iter().zip(&table) {
+            assert!(
+                // Lon/lat interpolation and re-snapping move a point by millimetres.
+                *c <= bound * (1.0 + 1e-5),
+                "seed {seed}: {p:?} costs {c} > {bound}"
+            );
+        }
+        // Complete: the reached length equals the length of road whose points reach the
+        // centre, estimated from 12 samples along every edge.
+        let graph = network.graph();
+        let (mut samples, mut weights) = (Vec::new(), Vec::new());
+        for (e, edge) in graph.edges().iter().enumerate() {
+            for k in 0..12 {
+                let x = (k as f64 + 0.5) / 12.0 * edge.length_m;
+                let piece = graph.cut(e, x, x);
+                samples.push(piece[0]);
+                weights.push(edge.length_m / 12.0);
+            }
+        }
+        let costs = network.table(&network.place(&samples), &sites);
+        let sampled: f64 = costs
+            .iter()
+            .zip(&weights)
+            .filter(|(c, _)| **c <= bound)
+            .map(|(_, w)| w)
+            .sum();
+        let drawn: f64 = pieces
+            .iter()
+            .flat_map(|p| p.windows(2).map(|w| haversine_m(w[0], w[1])))
+            .sum();
+        assert!(
+            (drawn - sampled).abs() <= 0.05 * sampled + 50.0,
+            "seed {seed}: {drawn} vs {sampled}"
+        );
+    }
+}
