@@ -234,7 +234,12 @@ fn generate_demo(out: &Path) {
     );
 }
 
-const INSTANCE_FILES: [&str; 3] = ["demand.csv", "candidates.csv", "neighbourhoods.geojson"];
+const INSTANCE_FILES: [&str; 4] = [
+    "demand.csv",
+    "candidates.csv",
+    "neighbourhoods.geojson",
+    "roads.geojson",
+];
 
 /// `data/demo/` is exactly what `siting generate --preset demo --seed 1` writes, so it can be
 /// regenerated; running it twice gives the same bytes.
@@ -261,6 +266,11 @@ fn generate_reproduces_the_committed_demo_byte_for_byte() {
     written.sort();
     assert_eq!(
         written,
-        ["candidates.csv", "demand.csv", "neighbourhoods.geojson"]
+        [
+            "candidates.csv",
+            "demand.csv",
+            "neighbourhoods.geojson",
+            "roads.geojson"
+        ]
     );
 }

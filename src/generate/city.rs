@@ -6,6 +6,9 @@
 //! still tile the plane with no gap or overlap.
 
 use super::Instance;
+use super::river::{KARUN, RiverSpec};
+use super::roads::{self, RoadParams};
+use super::streets::{Place, PlaceKind};
 use crate::model::{AreaKind, DemandPoint, Neighbourhood, Site};
 use geo::{BoundingRect, Contains, Coord, LineString, MultiPolygon, Point, Polygon};
 use rand::{RngExt, SeedableRng};
@@ -31,7 +34,28 @@ pub struct CityParams {
     pub existing: usize,
     /// Households outside every neighbourhood (herders' camps beyond the last boundary).
     pub outside_households: u32,
+    /// How detailed the road network is.
+    pub roads: RoadParams,
+    /// A river the roads cross only on bridges.
+    pub river: Option<RiverSpec>,
 }
+
+/// Roads of the demo: streets 200 m apart at the centre and 450 m at the fringe, avenues every
+/// 1.5 km, no alleys, villages of lanes 400 m apart (their houses scatter over a kilometre or
+/// two), a vertex every 250 m along rural roads.
+pub const DEMO_ROADS: RoadParams = RoadParams {
+    core_spacing_km: 0.2,
+    fringe_spacing_km: 0.45,
+    avenue_spacing_km: 1.5,
+    alley_spacing_km: None,
+    alley_min_points: 0,
+    village_spacing_km: Some(0.4),
+    rural_step_km: 0.25,
+};
+
+/// A rural household belongs to the nearest village centre within this distance, km; farther
+/// ones (scattered farms) get tracks.
+const VILLAGE_REACH_KM: f64 = 1.2;
 
 impl CityParams {
     /// The embedded demo: a city of the size of Khorramshahr, at its location.
@@ -44,6 +68,8 @@ impl CityParams {
             candidates: [140, 100, 60],
             existing: 5,
             outside_households: 40,
+            roads: DEMO_ROADS,
+            river: Some(KARUN),
         }
     }
 }
@@ -281,7 +307,10 @@ pub fn generate(params: &CityParams, seed: u64) -> Instance {
         .collect();
 
     let mut demand = Vec::new();
-    let mut push = |position: Point<f64>, weight: u32| {
+    // The kind of each point's cell (`None` for camps outside every neighbourhood).
+    let mut kind_of: Vec<Option<AreaKind>> = Vec::new();
+    let mut push = |position: Point<f64>, weight: u32, kind: Option<AreaKind>| {
+        kind_of.push(kind);
         demand.push(DemandPoint {
             id: format!("H{:05}", demand.len() + 1),
             position: rounded(position),
@@ -303,7 +332,7 @@ pub fn generate(params: &CityParams, seed: u64) -> Instance {
                     // Apartment blocks and houses, 1 to 6 households each, spread evenly.
                     while left > 0 {
                         let w = rng.random_range(1..=6).min(left);
-                        push(uniform_in(&mut rng, polygon), w);
+                        push(uniform_in(&mut rng, polygon), w, Some(kind));
                         left -= w;
                     }
                 }
@@ -314,7 +343,7 @@ pub fn generate(params: &CityParams, seed: u64) -> Instance {
                     while left > 0 {
                         let w = rng.random_range(1..=3).min(left);
                         let hub = hubs[rng.random_range(0..hubs.len())];
-                        push(around(&mut rng, polygon, hub, 0.004), w);
+                        push(around(&mut rng, polygon, hub, 0.004), w, Some(kind));
                         left -= w;
                     }
                 }
@@ -332,7 +361,7 @@ pub fn generate(params: &CityParams, seed: u64) -> Instance {
                             let hub = hubs[rng.random_range(0..hubs.len())];
                             around(&mut rng, polygon, hub, 0.006)
                         };
-                        push(p, w);
+                        push(p, w, Some(kind));
                         left -= w;
                     }
                 }
@@ -345,16 +374,76 @@ pub fn generate(params: &CityParams, seed: u64) -> Instance {
         let w = rng.random_range(1..=4).min(left);
         let x = -params.half_extent_km.0 * rng.random_range(1.35..1.6);
         let y = params.half_extent_km.1 * rng.random_range(-0.8..0.8);
-        push(Point::from(frame.to_lon_lat(x, y)), w);
+        push(Point::from(frame.to_lon_lat(x, y)), w, None);
         left -= w;
     }
 
     let sites = sites(params, &cells, &villages, &mut rng);
+    let places = places(params, &demand, &kind_of, &villages);
+    let reach: Vec<Point<f64>> = demand
+        .iter()
+        .map(|p| p.position)
+        .chain(sites.iter().map(|s| s.position))
+        .collect();
+    let roads = roads::build(&places, &reach, params.river.as_ref(), &params.roads, seed);
     Instance {
         demand,
         sites,
         neighbourhoods,
+        roads,
     }
+}
+
+/// The city (its urban and informal households; its dense core reaches 40% of the area's
+/// smaller half-extent) and its villages (each with the rural households nearest to it, within
+/// [`VILLAGE_REACH_KM`]).
+fn places(
+    params: &CityParams,
+    demand: &[DemandPoint],
+    kind_of: &[Option<AreaKind>],
+    villages: &[(usize, Point<f64>)],
+) -> Vec<Place> {
+    let centre = Point::new(params.centre.0, params.centre.1);
+    let city = Place {
+        centre,
+        radius_km: 0.4 * params.half_extent_km.0.min(params.half_extent_km.1),
+        points: demand
+            .iter()
+            .zip(kind_of)
+            .filter(|(_, k)| matches!(k, Some(AreaKind::Urban | AreaKind::Informal)))
+            .map(|(p, k)| (p.position, *k == Some(AreaKind::Informal)))
+            .collect(),
+        kind: PlaceKind::Town,
+    };
+    let mut places = vec![city];
+    let first_village = places.len();
+    places.extend(villages.iter().map(|&(_, hub)| Place {
+        centre: rounded(hub),
+        radius_km: 0.0,
+        points: Vec::new(),
+        kind: PlaceKind::Village,
+    }));
+    let km_per_lon = KM_PER_DEGREE * params.centre.1.to_radians().cos();
+    let km = |a: Point<f64>, b: Point<f64>| {
+        ((a.x() - b.x()) * km_per_lon).hypot((a.y() - b.y()) * KM_PER_DEGREE)
+    };
+    for (p, _) in demand
+        .iter()
+        .zip(kind_of)
+        .filter(|(_, k)| **k == Some(AreaKind::Rural))
+    {
+        let nearest = villages
+            .iter()
+            .enumerate()
+            .map(|(v, &(_, hub))| (km(p.position, hub), v))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((d, v)) = nearest
+            && d <= VILLAGE_REACH_KM
+        {
+            places[first_village + v].points.push((p.position, false));
+        }
+    }
+    places
 }
 
 fn sites(

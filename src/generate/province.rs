@@ -29,6 +29,9 @@
 
 use super::Instance;
 use super::city::{KM_PER_DEGREE, around, rounded, split, split_weighted, uniform_in};
+use super::river::RiverSpec;
+use super::roads::{self, RoadParams};
+use super::streets::{self, PlaceKind};
 use super::voronoi::Tiling;
 use crate::io::read_areas;
 use crate::model::{AreaKind, DemandPoint, Neighbourhood, PerKind, Site};
@@ -79,6 +82,10 @@ pub struct ProvinceParams {
     pub existing: usize,
     /// When set, weights are target households, not households.
     pub target: Option<Target>,
+    /// How detailed the road network is.
+    pub roads: RoadParams,
+    /// A river the roads cross only on bridges.
+    pub river: Option<RiverSpec>,
 }
 
 /// A programme that serves only part of the population (Khorramshahr's): the weights are
@@ -270,6 +277,8 @@ struct Settlement {
     demand: Vec<DemandPoint>,
     /// Neighbourhood of each demand point.
     hood_of: Vec<usize>,
+    /// Town of each demand point (its number in the list of all towns); `None` for a village.
+    town_of: Vec<Option<usize>>,
     neighbourhoods: Vec<Neighbourhood>,
 }
 
@@ -300,13 +309,14 @@ pub fn generate(params: &ProvinceParams, seed: u64) -> Instance {
     let Settlement {
         mut demand,
         hood_of,
+        town_of,
         neighbourhoods,
     } = settlement;
     if let Some(target) = &params.target {
         aim(&mut demand, &hood_of, &neighbourhoods, target, &mut rng);
     }
     let fixed: Vec<usize> = by_size.iter().copied().take(params.existing).collect();
-    let sites = towns
+    let sites: Vec<Site> = towns
         .iter()
         .enumerate()
         .map(|(t, town)| (town.centre, fixed.contains(&t)))
@@ -323,11 +333,58 @@ pub fn generate(params: &ProvinceParams, seed: u64) -> Instance {
             fixed,
         })
         .collect();
+    let places = places_of(&towns, &demand, &hood_of, &town_of, &neighbourhoods);
+    let reach: Vec<Point<f64>> = demand
+        .iter()
+        .map(|p| p.position)
+        .chain(sites.iter().map(|s| s.position))
+        .collect();
+    let roads = roads::build(&places, &reach, params.river.as_ref(), &params.roads, seed);
     Instance {
         demand,
         sites,
         neighbourhoods,
+        roads,
     }
+}
+
+/// The places whose streets the roads lay: every town with its blocks (informal where their
+/// neighbourhood is), then every village (a rural demand point).
+fn places_of(
+    towns: &[Town],
+    demand: &[DemandPoint],
+    hood_of: &[usize],
+    town_of: &[Option<usize>],
+    neighbourhoods: &[Neighbourhood],
+) -> Vec<streets::Place> {
+    let mut places: Vec<streets::Place> = towns
+        .iter()
+        .map(|t| streets::Place {
+            centre: t.centre,
+            radius_km: t.radius_km,
+            points: Vec::new(),
+            kind: PlaceKind::Town,
+        })
+        .collect();
+    for (i, point) in demand.iter().enumerate() {
+        let informal = neighbourhoods[hood_of[i]].kind == AreaKind::Informal;
+        if let Some(t) = town_of[i] {
+            places[t].points.push((point.position, informal));
+        }
+    }
+    places.extend(
+        demand
+            .iter()
+            .zip(town_of)
+            .filter(|(_, t)| t.is_none())
+            .map(|(p, _)| streets::Place {
+                centre: p.position,
+                radius_km: 0.0,
+                points: vec![(p.position, false)],
+                kind: PlaceKind::Village,
+            }),
+    );
+    places
 }
 
 /// A settlement seed: where a neighbourhood's cell grows from.
@@ -420,6 +477,7 @@ fn settle(
                      draw: &dyn Fn(&mut ChaCha8Rng) -> Point<f64>,
                      fits: fn(AreaKind) -> bool,
                      fallback: usize,
+                     town: Option<usize>,
                      point: DemandPoint| {
         let (position, cell) = (0..TRIES)
             .find_map(|_| {
@@ -430,6 +488,7 @@ fn settle(
             .unwrap_or((seeds[fallback].at, tiling.cell_of_seed(fallback)));
         out.demand.push(DemandPoint { position, ..point });
         out.hood_of.push(base + cell);
+        out.town_of.push(town);
     };
     for (&t, &centre) in own.iter().zip(&centre_seed) {
         let town = &towns[t];
@@ -445,6 +504,7 @@ fn settle(
                 &draw,
                 |kind| kind != AreaKind::Rural,
                 centre,
+                Some(t),
                 household(id, weight, "urban"),
             );
         }
@@ -460,6 +520,7 @@ fn settle(
             &|rng| uniform_in(rng, area),
             |kind| kind == AreaKind::Rural,
             first_rural,
+            None,
             household(id, weight, "rural"),
         );
     }

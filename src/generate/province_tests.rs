@@ -250,9 +250,16 @@ fn same_seed_same_files() {
         generate_preset(Preset::Khorramshahr, seed)
             .write(&out)
             .expect("writes");
-        ["demand.csv", "candidates.csv", "neighbourhoods.geojson"]
-            .map(|file| std::fs::read(out.join(file)).expect("written"))
+        [
+            "demand.csv",
+            "candidates.csv",
+            "neighbourhoods.geojson",
+            "roads.geojson",
+        ]
+        .map(|file| std::fs::read(out.join(file)).expect("written"))
     };
-    assert_eq!(write("a", 3), write("b", 3));
-    assert_ne!(write("c", 4)[0], write("a", 3)[0]);
+    let (a, b, c) = (write("a", 3), write("b", 3), write("c", 4));
+    assert!(a == b, "two runs with seed 3 differ");
+    assert_ne!(c[0], a[0]);
+    assert_ne!(c[3], a[3], "the roads follow the seed");
 }
