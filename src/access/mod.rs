@@ -13,6 +13,7 @@ mod equity;
 mod figures;
 pub mod fsca;
 mod nearest;
+mod versus;
 
 pub use crate::cost::DistanceUnit;
 pub use assigned::{AssignedAccess, Part, assigned_access};
@@ -21,6 +22,7 @@ pub use equity::{Caseload, Equity, WorstNeighbourhood};
 pub use figures::Figures;
 pub use fsca::Fsca;
 pub use nearest::{Nearest, nearest_centres};
+pub use versus::{Both, Loser, RoadsVersusStraight};
 
 use crate::cost::CostSource;
 use crate::error::{Error, Result};
@@ -124,6 +126,10 @@ pub struct Access {
     pub equity: Equity,
     /// The 2SFCA settings; `None` (no scores) when no service radius is set.
     pub fsca: Option<FscaSettings>,
+    /// Coverage along the roads against straight lines for the same centres (network in
+    /// metres only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roads_versus_straight: Option<RoadsVersusStraight>,
     /// The road network, when distances run along it: its size, parts, and how close demand and
     /// centres lie to it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -309,6 +315,24 @@ pub fn measure(input: &AccessInput, params: &AccessParams) -> Result<Measures> {
         .collect();
     let weight: Vec<f64> = demand.iter().map(|d| d.weight).collect();
     let open = centres.open();
+    // Along roads in metres, the same centres on straight lines show what the roads change.
+    let roads_versus_straight =
+        (source.network().is_some() && source.unit() == DistanceUnit::Metres).then(|| {
+            let straight = OpenCentres::new(demand, sites, open.to_vec(), CostSource::GreatCircle);
+            let straight_covered: Vec<bool> = straight
+                .nearest()
+                .iter()
+                .zip(&radius_of)
+                .map(|(n, r)| n.is_some_and(|n| r.is_none_or(|r| n.distance_m <= r)))
+                .collect();
+            versus::compare(
+                &weight,
+                &straight_covered,
+                &covered,
+                neighbourhoods,
+                &neighbourhood_of,
+            )
+        });
 
     let fsca = params.radius.max_m().map(|_| {
         let sigma: Vec<Option<f64>> = radius_of
@@ -396,6 +420,7 @@ pub fn measure(input: &AccessInput, params: &AccessParams) -> Result<Measures> {
         caseload: Caseload::new(&loads),
         equity,
         fsca: fsca_settings,
+        roads_versus_straight,
         network: centres
             .costs()
             .network()

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 /// scenario asks where 12 centres should go (the 5 existing ones kept), at least 4 in the city, 3
 /// in villages and 2 in informal settlements, so that most households live within a 1.5 km walk
 /// in town or a 5 km trip in the countryside; its variants are for `siting compare`.
-const DEMO_FILES: [(&str, &str); 4] = [
+const DEMO_FILES: [(&str, &str); 5] = [
     ("demand.csv", include_str!("../../data/demo/demand.csv")),
     (
         "candidates.csv",
@@ -16,6 +16,10 @@ const DEMO_FILES: [(&str, &str); 4] = [
     (
         "neighbourhoods.geojson",
         include_str!("../../data/demo/neighbourhoods.geojson"),
+    ),
+    (
+        "roads.geojson",
+        include_str!("../../data/demo/roads.geojson"),
     ),
     (
         "scenario.toml",

@@ -290,6 +290,10 @@ impl NetworkSpec {
             }
             return Ok(None);
         };
+        // An empty path (`network = ""` in a scenario variant) asks for straight lines.
+        if path.as_os_str().is_empty() {
+            return Ok(None);
+        }
         Ok(Some(NetworkSpec {
             path,
             travel: travel.unwrap_or_default(),

@@ -330,7 +330,11 @@ impl File<'_> {
             candidates: input(&table.candidates, "candidates")?,
             neighbourhoods: input(&table.neighbourhoods, "neighbourhoods")?,
             cost: input(&table.cost, "cost")?,
-            network: input(&table.network, "network")?,
+            // `network = ""` plans on straight lines even where the base names a network.
+            network: match &table.network {
+                Some(path) if path.get_ref().as_os_str().is_empty() => Some(PathBuf::new()),
+                other => input(other, "network")?,
+            },
             travel: table.travel,
             by: table.by,
             snap_max: number(&table.snap_max, "snap_max", METRES)?,

@@ -36,7 +36,7 @@ pub fn radius_line() -> ShapeStyle {
 
 /// A road under the neighbourhoods, faint: major roads a little heavier.
 pub fn road_line(major: bool) -> ShapeStyle {
-    INK.mix(if major { 0.35 } else { 0.18 })
+    INK.mix(if major { 0.5 } else { 0.3 })
         .stroke_width(if major { 2 } else { 1 })
 }
 

@@ -68,6 +68,7 @@ pub fn report(input: &ReportInput) -> Result<String> {
             }
         }
         (by_kind_table(input))
+        (roads_table(input))
         section {
             h2 { "Distance to the nearest centre" }
             p { "The share of each area kind's target population within a given distance of its nearest centre; the thin dashed line under each curve marks its service radius. A curve that rises late means a kind that travels further." }
@@ -243,6 +244,66 @@ fn by_kind_table(input: &ReportInput) -> Markup {
             }
             @if let Some(ratio) = access.equity.coverage_ratio_worst_to_best {
                 p { "Worst-served kind over best-served kind, covered share: " strong { (format!("{ratio:.2}")) } " (1 is an even share)." }
+            }
+        }
+    }
+}
+
+/// With a road network: the covered share along the roads against straight lines, per kind,
+/// and the neighbourhoods that lose most.
+fn roads_table(input: &ReportInput) -> Markup {
+    let access = &input.measures.access;
+    let Some(versus) = &access.roads_versus_straight else {
+        return html! {};
+    };
+    let mut rows: Vec<(String, &crate::access::Both)> = versus
+        .by_kind
+        .iter()
+        .filter(|(_, b)| b.total_weight > 0.0)
+        .map(|(k, b)| (k.to_string(), b))
+        .collect();
+    rows.push(("all".into(), &versus.overall));
+    let change = |b: &crate::access::Both| {
+        format!(
+            "{:+.1} points",
+            100.0 * (b.road_share() - b.straight_share())
+        )
+    };
+    html! {
+        section {
+            h2 { "What the roads change" }
+            p { "The same centres, measured along the roads (from each home's nearest road, by the shortest way) and on straight lines. Where a river, a motorway or a missing link stands between people and a centre, a straight-line plan counts them as served when they are not." }
+            table id="roads-versus-straight" {
+                thead { tr { th { "area" } th { "target population" } th { "covered, straight lines" } th { "covered, along roads" } th { "change" } } }
+                tbody {
+                    @for (name, b) in &rows {
+                        tr {
+                            td { (name) }
+                            td.n { (grouped(b.total_weight)) }
+                            td.n data-value=(b.straight_share()) { (percent(b.straight_share())) }
+                            td.n data-value=(b.road_share()) { (percent(b.road_share())) }
+                            td.n { (change(b)) }
+                        }
+                    }
+                }
+            }
+            @if !versus.losing_most.is_empty() {
+                h3 { "Neighbourhoods that lose most on the roads" }
+                table id="roads-losing" {
+                    thead { tr { th { "neighbourhood" } th { "kind" } th { "target population" } th { "covered, straight" } th { "covered, roads" } th { "lost" } } }
+                    tbody {
+                        @for l in &versus.losing_most {
+                            tr {
+                                td dir="auto" { (l.name) }
+                                td { (l.kind) }
+                                td.n { (grouped(l.both.total_weight)) }
+                                td.n { (percent(l.both.straight_share())) }
+                                td.n { (percent(l.both.road_share())) }
+                                td.n data-value=(l.lost_weight) { (grouped(l.lost_weight)) }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
