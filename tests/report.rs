@@ -293,13 +293,21 @@ fn compare_reports_every_variant_side_by_side_whatever_the_jobs() {
         .skip(1)
         .map(|l| l.split(',').next().unwrap())
         .collect();
-    assert_eq!(variants, ["twelve", "twenty", "twelve-no-quota-rural-8km"]);
+    assert_eq!(
+        variants,
+        [
+            "twelve",
+            "twenty",
+            "twelve-no-quota-rural-8km",
+            "twelve-straight-lines"
+        ]
+    );
     let page = page(one.path());
     assert_eq!(
         texts(&page, "#compare tbody td[dir=auto]:first-child"),
         variants
     );
-    assert_eq!(texts(&page, "figure img").len(), 3);
+    assert_eq!(texts(&page, "figure img").len(), variants.len());
     // Each variant's map in the comparison is the one in its folder.
     let twenty = std::fs::read(one.path().join("twenty/map.png")).unwrap();
     use base64::Engine;

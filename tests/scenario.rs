@@ -66,7 +66,15 @@ fn compare_runs_the_demo_variants_side_by_side() {
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     let names: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
-    assert_eq!(names, ["twelve", "twenty", "twelve-no-quota-rural-8km"]);
+    assert_eq!(
+        names,
+        [
+            "twelve",
+            "twenty",
+            "twelve-no-quota-rural-8km",
+            "twelve-straight-lines"
+        ]
+    );
     let number = |row: &csv::StringRecord, col: usize| -> f64 { row[col].parse().expect("number") };
     for row in &rows {
         assert_eq!(&row[1], "mclp");
@@ -92,7 +100,7 @@ fn compare_runs_the_demo_variants_side_by_side() {
             Some(&row[10])
         );
     }
-    let (twelve, twenty, wide) = (&rows[0], &rows[1], &rows[2]);
+    let (twelve, twenty, wide, straight) = (&rows[0], &rows[1], &rows[2], &rows[3]);
     assert_eq!(
         (number(twelve, 2), number(twenty, 2), number(wide, 2)),
         (12.0, 20.0, 12.0)
@@ -104,6 +112,23 @@ fn compare_runs_the_demo_variants_side_by_side() {
     // Dropping the quotas and widening the rural radius can only help the same budget.
     assert!(number(wide, 3) >= number(twelve, 3));
     assert!(number(wide, 5) >= number(twelve, 5));
+    // No road is shorter than the straight line, so every set of centres covers at least as
+    // much on straight lines; both plans are proven optimal, so the straight-line one covers
+    // at least as much.
+    assert_eq!((number(twelve, 9), number(straight, 9)), (0.0, 0.0));
+    assert!(number(straight, 3) >= number(twelve, 3));
+    let twelve_plan = plan_json(&out.path().join("twelve"));
+    let straight_access: Value = serde_json::from_slice(
+        &std::fs::read(out.path().join("twelve").join("access.json")).expect("access.json"),
+    )
+    .expect("JSON");
+    // The road plan's own centres on straight lines cover at least what they cover on roads.
+    let versus = &straight_access["roads_versus_straight"]["overall"];
+    assert!(
+        versus["straight_covered_weight"].as_f64() >= versus["road_covered_weight"].as_f64(),
+        "{versus}"
+    );
+    assert_eq!(versus["road_covered_weight"], twelve_plan["covered_weight"]);
 }
 
 #[test]
