@@ -109,9 +109,10 @@ fn compare_runs_the_demo_variants_side_by_side() {
         number(twenty, 3) >= number(twelve, 3),
         "more centres cover less"
     );
-    // Dropping the quotas and widening the rural radius can only help the same budget.
+    // Dropping the quotas and widening the rural radius can only help the same budget in
+    // total (not each kind: without quotas the budget may leave the villages, as it does along
+    // the roads).
     assert!(number(wide, 3) >= number(twelve, 3));
-    assert!(number(wide, 5) >= number(twelve, 5));
     // No road is shorter than the straight line, so every set of centres covers at least as
     // much on straight lines; both plans are proven optimal, so the straight-line one covers
     // at least as much.
