@@ -101,8 +101,8 @@ enum Answer<'a> {
     },
     Network {
         network: &'a Network,
-        origins: Places,
-        sites: Places,
+        origins: Box<Places>,
+        sites: Box<Places>,
     },
 }
 
@@ -133,8 +133,8 @@ impl<'a> Costs<'a> {
             }
             CostSource::Network(network) => Answer::Network {
                 network,
-                origins: network.place(origins.positions),
-                sites: network.place(sites.positions),
+                origins: Box::new(network.place(origins.positions)),
+                sites: Box::new(network.place(sites.positions)),
             },
         };
         Costs {

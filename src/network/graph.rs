@@ -239,7 +239,11 @@ impl Graph {
         let at = |x: f64| {
             let i = along.partition_point(|&a| a <= x).clamp(1, shape.len() - 1);
             let span = along[i] - along[i - 1];
-            let t = if span > 0.0 { (x - along[i - 1]) / span } else { 0.0 };
+            let t = if span > 0.0 {
+                (x - along[i - 1]) / span
+            } else {
+                0.0
+            };
             let (a, b) = (shape[i - 1], shape[i]);
             Point::new(a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y()))
         };

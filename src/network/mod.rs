@@ -159,7 +159,7 @@ impl Network {
         let forward = (e.to, leg + (e.length_m - s.offset_m) * e.cost_per_m);
         // A one-way edge still lets a place snapped onto its start leave by that vertex.
         let back =
-            (!e.oneway || s.offset_m <= 0.0).then(|| (e.from, leg + s.offset_m * e.cost_per_m));
+            (!e.oneway || s.offset_m <= 0.0).then_some((e.from, leg + s.offset_m * e.cost_per_m));
         std::iter::once(forward).chain(back)
     }
 
@@ -170,7 +170,7 @@ impl Network {
         let forward = (e.from, leg + s.offset_m * e.cost_per_m);
         // A site snapped onto the end of a one-way edge is reached from that vertex too.
         let back = (!e.oneway || s.offset_m >= e.length_m)
-            .then(|| (e.to, leg + (e.length_m - s.offset_m) * e.cost_per_m));
+            .then_some((e.to, leg + (e.length_m - s.offset_m) * e.cost_per_m));
         std::iter::once(forward).chain(back)
     }
 
@@ -389,7 +389,11 @@ impl Network {
                     _ => {}
                 }
             }
-            pieces.extend(merged.into_iter().map(|(from, to)| self.graph.cut(e, from, to)));
+            pieces.extend(
+                merged
+                    .into_iter()
+                    .map(|(from, to)| self.graph.cut(e, from, to)),
+            );
         }
         pieces
     }

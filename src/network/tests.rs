@@ -64,8 +64,8 @@ pub(crate) fn random_roads(seed: u64, size: usize) -> Vec<Road> {
         }
         flush(rng, &mut line);
     };
-    for i in 0..size {
-        street(&mut rng, node[i].clone());
+    for (i, row) in node.iter().enumerate() {
+        street(&mut rng, row.clone());
         street(&mut rng, (0..size).map(|r| node[r][i]).collect());
     }
     let island = [
@@ -145,7 +145,7 @@ fn brute_force(
         }
     }
     let mut vertex: Vec<Point<f64>> = Vec::new();
-    let mut id = |p: Point<f64>, vertex: &mut Vec<Point<f64>>| {
+    let id = |p: Point<f64>, vertex: &mut Vec<Point<f64>>| {
         vertex.iter().position(|&q| q == p).unwrap_or_else(|| {
             vertex.push(p);
             vertex.len() - 1
