@@ -419,3 +419,154 @@ impl<'a> Costs<'a> {
         }
     }
 }
+
+/// The seam's promise, checked: every model and measure gives the same answer along a road
+/// network as on a cost matrix holding that network's table (which answers through plain row
+/// scans), so nothing downstream depends on where costs came from.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::{AccessInput, AccessParams, measure};
+    use crate::assign::rotate::{RotateParams, rotate};
+    use crate::assign::{AssignParams, assign};
+    use crate::model::{DemandPoint, PerKind, Site, Travel};
+    use crate::network::tests::{random_places, random_roads};
+    use crate::plan::{Model, PlanParams, Problem, Radius, Settings, solve};
+
+    /// A network, demand and sites on it, and the matrix of the network's costs.
+    fn instance(seed: u64) -> (Network, Vec<DemandPoint>, Vec<Site>, CostMatrix) {
+        let network = Network::new(&random_roads(seed, 5), By::Distance, Travel::Drive, 600.0)
+            .expect("roads");
+        let demand: Vec<DemandPoint> = random_places(seed, 60, 5)
+            .into_iter()
+            .enumerate()
+            .map(|(i, position)| DemandPoint {
+                id: format!("d{i}"),
+                position,
+                weight: (1 + i % 7) as f64,
+                group: None,
+            })
+            .collect();
+        let sites: Vec<Site> = random_places(seed + 31, 14, 5)
+            .into_iter()
+            .enumerate()
+            .map(|(i, position)| Site {
+                id: format!("s{i}"),
+                position,
+                capacity: Some(80.0),
+                fixed: i == 0,
+            })
+            .collect();
+        let positions: Vec<Point<f64>> = demand.iter().map(|d| d.position).collect();
+        let site_positions: Vec<Point<f64>> = sites.iter().map(|s| s.position).collect();
+        let table = network.table(&network.place(&positions), &network.place(&site_positions));
+        let m = sites.len();
+        let triples = (0..demand.len())
+            .flat_map(|d| (0..m).map(move |s| (d, s)))
+            .filter(|&(d, s)| table[d * m + s].is_finite())
+            .map(|(d, s)| (d as u32, s as u32, table[d * m + s]))
+            .collect();
+        let matrix = CostMatrix::from_triples(demand.len(), triples).expect("distinct");
+        (network, demand, sites, matrix)
+    }
+
+    #[test]
+    fn plans_are_the_same_from_the_network_and_from_its_table() {
+        for seed in 0..4 {
+            let (network, demand, sites, matrix) = instance(seed);
+            for model in [Model::Mclp, Model::Lscp, Model::Pmedian, Model::Pcenter] {
+                let p = (model != Model::Lscp).then_some(4);
+                let plan = |source: CostSource| {
+                    let problem =
+                        Problem::new(&demand, &sites, None, source, p, PerKind::default())
+                            .expect("valid");
+                    let params = PlanParams {
+                        model,
+                        radius: Radius::uniform(900.0),
+                        target_coverage: None,
+                    };
+                    let outcome = solve(&problem, &params, &Settings::default()).expect("solved");
+                    let mut open = outcome.solution.open.clone();
+                    open.sort_unstable();
+                    (outcome.solution.objective, open, outcome.uncoverable_weight)
+                };
+                let (a, b) = (
+                    plan(CostSource::Network(&network)),
+                    plan(CostSource::Matrix(&matrix)),
+                );
+                assert_eq!(a, b, "seed {seed} {model:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn measures_assignments_and_rotations_are_the_same_from_the_network_and_its_table() {
+        for seed in 0..4 {
+            let (network, demand, sites, matrix) = instance(seed);
+            let open: Vec<usize> = vec![0, 3, 5, 8];
+            let hoods = crate::plan::test_instances::strips();
+            let measured = |source: CostSource| {
+                let input = AccessInput {
+                    demand: &demand,
+                    sites: &sites,
+                    open: &open,
+                    neighbourhoods: None,
+                    source,
+                };
+                let m = measure(&input, &AccessParams::new(Radius::uniform(800.0))).expect("ok");
+                (m.nearest, m.covered, m.fsca.map(|f| f.score))
+            };
+            assert_eq!(
+                measured(CostSource::Network(&network)),
+                measured(CostSource::Matrix(&matrix)),
+                "seed {seed} access"
+            );
+            let assigned = |source: CostSource| {
+                let a = assign(&demand, &sites, source, &AssignParams::new()).expect("feasible");
+                (a.report.total_cost, a.report.unassigned_weight)
+            };
+            let (a, b) = (
+                assigned(CostSource::Network(&network)),
+                assigned(CostSource::Matrix(&matrix)),
+            );
+            assert!(
+                (a.0 - b.0).abs() <= 1e-6 * b.0 && a.1 == b.1,
+                "seed {seed} assign {a:?} {b:?}"
+            );
+            // The desk's stops are demand points: the matrix would need demand × demand, so the
+            // rotation is checked against the network's own greedy from a full table instead.
+            let visits = rotate(
+                &demand,
+                &hoods,
+                &sites,
+                CostSource::Network(&network),
+                &RotateParams::new(3, 700.0),
+            )
+            .expect("rotation");
+            assert_eq!(visits.len(), 3, "seed {seed}");
+            let positions: Vec<Point<f64>> = demand.iter().map(|d| d.position).collect();
+            let placed = network.place(&positions);
+            let between = network.table(&placed, &placed);
+            let centres = network.table(
+                &placed,
+                &network.place(&sites.iter().map(|s| s.position).collect::<Vec<_>>()),
+            );
+            let n = demand.len();
+            let mut reached: Vec<bool> = (0..n)
+                .map(|i| (0..sites.len()).any(|s| centres[i * sites.len() + s] <= 700.0))
+                .collect();
+            for visit in &visits {
+                let gain = |stop: usize, reached: &[bool]| -> f64 {
+                    (0..n)
+                        .filter(|&i| !reached[i] && between[i * n + stop] <= 700.0)
+                        .map(|i| demand[i].weight)
+                        .sum()
+                };
+                assert_eq!(visit.new_weight, gain(visit.stop, &reached), "seed {seed}");
+                for i in 0..n {
+                    reached[i] |= between[i * n + visit.stop] <= 700.0;
+                }
+            }
+        }
+    }
+}

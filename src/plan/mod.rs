@@ -22,7 +22,7 @@ mod report;
 mod select;
 mod swaps;
 #[cfg(test)]
-mod test_instances;
+pub(crate) mod test_instances;
 
 pub use coverage::Coverage;
 pub use problem::{Clients, DistanceTable, MAX_TABLE_ENTRIES, Problem, Rules};
