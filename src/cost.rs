@@ -69,6 +69,17 @@ pub enum DistanceUnit {
     Cost,
 }
 
+/// An origin's nearest site.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Closest {
+    /// The site's number.
+    pub site: u32,
+    /// The cost to it.
+    pub cost: f64,
+    /// Metres of the fastest way, where costs are minutes along roads.
+    pub route_m: Option<f64>,
+}
+
 /// Places on one side of a cost: positions, and for a cost matrix the row (demand point) or
 /// column (candidate) each stands for.
 #[derive(Debug, Clone, Copy)]
@@ -288,7 +299,12 @@ impl<'a> Costs<'a> {
 
     /// The nearest site of every origin and its cost (`None` when none is reachable); ties go
     /// to the lower site number.
-    pub fn nearest(&self) -> Vec<Option<(u32, f64)>> {
+    pub fn nearest(&self) -> Vec<Option<Closest>> {
+        let closest = |(site, cost): (u32, f64)| Closest {
+            site,
+            cost,
+            route_m: None,
+        };
         match &self.answer {
             Answer::GreatCircle(index) => self
                 .origins
@@ -306,7 +322,7 @@ impl<'a> Costs<'a> {
                             _ => best = Some((k, d)),
                         }
                     }
-                    best
+                    best.map(closest)
                 })
                 .collect(),
             Answer::Matrix { .. } => (0..self.origins.len())
@@ -317,17 +333,27 @@ impl<'a> Costs<'a> {
                     list.sort_unstable_by_key(|x| x.0);
                     list.into_iter()
                         .reduce(|a, b| if b.1 < a.1 { b } else { a })
+                        .map(closest)
                 })
                 .collect(),
             Answer::Network {
                 network,
                 origins,
                 sites,
-            } => network
-                .nearest(origins, sites, 1)
-                .into_iter()
-                .map(|list| list.first().copied())
-                .collect(),
+            } => {
+                let by_time = network.by() == By::Time;
+                network
+                    .nearest(origins, sites, 1)
+                    .into_iter()
+                    .map(|list| {
+                        list.first().map(|&(site, cost, metres)| Closest {
+                            site,
+                            cost,
+                            route_m: by_time.then_some(metres),
+                        })
+                    })
+                    .collect()
+            }
         }
     }
 
@@ -363,7 +389,11 @@ impl<'a> Costs<'a> {
                 network,
                 origins,
                 sites,
-            } => network.nearest(origins, sites, k),
+            } => network
+                .nearest(origins, sites, k)
+                .into_iter()
+                .map(|row| row.into_iter().map(|(s, c, _)| (s, c)).collect())
+                .collect(),
         }
     }
 

@@ -320,10 +320,19 @@ fn travel_time_reads_radii_in_minutes() {
         "--by",
         "time",
     ]);
-    let rows = assignment(dir.path());
-    let minutes = (0.5 * MILLI_DEGREE + 10.0 * MILLI_DEGREE) / 4500.0 * 60.0;
-    assert_eq!(rows[1].1, "c1");
-    assert!((rows[1].2 - minutes).abs() < 1e-3, "{rows:?}");
+    // assignment.csv: the fastest way's metres, then its minutes.
+    let text = std::fs::read_to_string(dir.path().join("assignment.csv")).unwrap();
+    let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(
+        lines[0],
+        ["demand_id", "centre_id", "distance_m", "minutes"]
+    );
+    let metres = 0.5 * MILLI_DEGREE + 10.0 * MILLI_DEGREE;
+    let minutes = metres / 4500.0 * 60.0;
+    assert_eq!(lines[2][1], "c1");
+    let number = |cell: &str| cell.parse::<f64>().unwrap();
+    assert!((number(lines[2][2]) - metres).abs() < 1e-2, "{text}");
+    assert!((number(lines[2][3]) - minutes).abs() < 1e-3, "{text}");
     let access = json(dir.path(), "access.json");
     assert_eq!(access["distance_unit"], "minutes");
     assert_eq!(access["network"]["by"], "time");

@@ -71,6 +71,7 @@ pub fn assigned_access(
             p.centre.map(|site| Nearest {
                 site,
                 distance_m: p.distance_m,
+                route_m: None,
             })
         })
         .collect();

@@ -100,6 +100,7 @@ mod tests {
             Some(Nearest {
                 site: 0,
                 distance_m: d,
+                route_m: None,
             })
         };
         // Weights 1, 1, 2 at 100, 300, 200 m, and 4 unreachable: half the weight is reached.

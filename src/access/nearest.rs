@@ -10,6 +10,8 @@ pub struct Nearest {
     pub site: usize,
     /// Metres (great circle or along roads), minutes, or the cost matrix's units.
     pub distance_m: f64,
+    /// Metres of the fastest way, where `distance_m` is minutes along roads.
+    pub route_m: Option<f64>,
 }
 
 /// For every demand point, the nearest of the `open` sites (`None` when none is reachable);
@@ -75,9 +77,10 @@ impl<'a> OpenCentres<'a> {
             .nearest()
             .into_iter()
             .map(|n| {
-                n.map(|(k, d)| Nearest {
-                    site: self.open[k as usize],
-                    distance_m: d,
+                n.map(|n| Nearest {
+                    site: self.open[n.site as usize],
+                    distance_m: n.cost,
+                    route_m: n.route_m,
                 })
             })
             .collect()

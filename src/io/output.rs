@@ -14,8 +14,9 @@ pub fn write_json(mut out: impl Write, value: &impl Serialize) -> std::io::Resul
     writeln!(out)
 }
 
-/// `assignment.csv`: `demand_id,centre_id,distance_m` for every demand point, in input order;
-/// the centre and distance are empty when no open centre is reachable.
+/// `assignment.csv`: `demand_id,centre_id,distance_m` for every demand point, in input order,
+/// and `minutes` by travel time along roads; the centre and distance are empty when no open
+/// centre is reachable.
 pub fn write_assignment(
     out: impl Write,
     demand: &[DemandPoint],
@@ -23,14 +24,28 @@ pub fn write_assignment(
     nearest: &[Option<Nearest>],
 ) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(["demand_id", "centre_id", "distance_m"])?;
+    // By travel time along roads, `distance_m` is the fastest way's length and `minutes` its
+    // time.
+    let timed = nearest.iter().flatten().any(|n| n.route_m.is_some());
+    if timed {
+        w.write_record(["demand_id", "centre_id", "distance_m", "minutes"])?;
+    } else {
+        w.write_record(["demand_id", "centre_id", "distance_m"])?;
+    }
     for (d, n) in demand.iter().zip(nearest) {
         match n {
+            Some(n) if timed => w.write_record([
+                d.id.as_str(),
+                sites[n.site].id.as_str(),
+                &format!("{:.3}", n.route_m.unwrap_or(f64::NAN)),
+                &format!("{:.3}", n.distance_m),
+            ])?,
             Some(n) => w.write_record([
                 d.id.as_str(),
                 sites[n.site].id.as_str(),
                 &format!("{:.3}", n.distance_m),
             ])?,
+            None if timed => w.write_record([d.id.as_str(), "", "", ""])?,
             None => w.write_record([d.id.as_str(), "", ""])?,
         }
     }

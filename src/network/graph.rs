@@ -34,17 +34,18 @@ impl Edge {
     }
 }
 
-/// Compressed rows: `(vertex, cost)` arcs of each vertex.
+/// Compressed rows: `(vertex, cost, metres)` arcs of each vertex.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Adjacency {
     offsets: Vec<u32>,
     vertex: Vec<u32>,
     cost: Vec<f64>,
+    metres: Vec<f64>,
 }
 
 impl Adjacency {
-    /// Groups `(key, other, cost)` arcs by key over `0..n`, keeping input order within a key.
-    fn new(n: usize, arcs: &[(u32, u32, f64)]) -> Self {
+    /// Groups `(key, other, edge)` arcs by key over `0..n`, keeping input order within a key.
+    fn new(n: usize, arcs: &[(u32, u32, &Edge)]) -> Self {
         let mut offsets = vec![0u32; n + 1];
         for &(key, _, _) in arcs {
             offsets[key as usize + 1] += 1;
@@ -55,17 +56,28 @@ impl Adjacency {
         let mut next = offsets.clone();
         let mut vertex = vec![0u32; arcs.len()];
         let mut cost = vec![0.0; arcs.len()];
-        for &(key, other, c) in arcs {
+        let mut metres = vec![0.0; arcs.len()];
+        for &(key, other, edge) in arcs {
             let at = &mut next[key as usize];
             vertex[*at as usize] = other;
-            cost[*at as usize] = c;
+            cost[*at as usize] = edge.cost();
+            metres[*at as usize] = edge.length_m;
             *at += 1;
         }
         Adjacency {
             offsets,
             vertex,
             cost,
+            metres,
         }
+    }
+
+    /// The arcs of `v` with their lengths: `(vertex, cost, metres)`.
+    pub(super) fn of_with_length(&self, v: u32) -> impl Iterator<Item = (u32, f64, f64)> + '_ {
+        let range = self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize;
+        self.of(v)
+            .zip(self.metres[range].iter().copied())
+            .map(|((w, c), m)| (w, c, m))
     }
 
     /// The arcs of `v`.
@@ -185,11 +197,11 @@ impl Graph {
         let mut arcs_in = Vec::with_capacity(edges.len() * 2);
         let mut arcs_out = Vec::with_capacity(edges.len() * 2);
         for e in &edges {
-            arcs_in.push((e.to, e.from, e.cost()));
-            arcs_out.push((e.from, e.to, e.cost()));
+            arcs_in.push((e.to, e.from, e));
+            arcs_out.push((e.from, e.to, e));
             if !e.oneway {
-                arcs_in.push((e.from, e.to, e.cost()));
-                arcs_out.push((e.to, e.from, e.cost()));
+                arcs_in.push((e.from, e.to, e));
+                arcs_out.push((e.to, e.from, e));
             }
         }
         let part = parts(vertex.len(), &edges);

@@ -152,43 +152,53 @@ impl Network {
         Places::new(self, snaps)
     }
 
-    /// Cost from each way out of a snapped origin to the vertex it leads to, leg included.
-    fn exits(&self, s: &Snap) -> impl Iterator<Item = (u32, f64)> {
+    /// Cost and metres from each way out of a snapped origin to the vertex it leads to, leg
+    /// included: `(vertex, cost, metres)`.
+    fn exits(&self, s: &Snap) -> impl Iterator<Item = (u32, f64, f64)> {
         let e = &self.graph.edges[s.edge as usize];
         let leg = s.leg_m * self.by.leg_cost_per_m();
-        let forward = (e.to, leg + (e.length_m - s.offset_m) * e.cost_per_m);
+        let ahead = e.length_m - s.offset_m;
+        let forward = (e.to, leg + ahead * e.cost_per_m, s.leg_m + ahead);
         // A one-way edge still lets a place snapped onto its start leave by that vertex.
-        let back =
-            (!e.oneway || s.offset_m <= 0.0).then_some((e.from, leg + s.offset_m * e.cost_per_m));
+        let back = (!e.oneway || s.offset_m <= 0.0).then_some((
+            e.from,
+            leg + s.offset_m * e.cost_per_m,
+            s.leg_m + s.offset_m,
+        ));
         std::iter::once(forward).chain(back)
     }
 
-    /// Cost from each vertex that leads into a snapped site to the site, leg included.
-    fn entries(&self, s: &Snap) -> impl Iterator<Item = (u32, f64)> {
+    /// Cost and metres from each vertex that leads into a snapped site to the site, leg
+    /// included: `(vertex, cost, metres)`.
+    fn entries(&self, s: &Snap) -> impl Iterator<Item = (u32, f64, f64)> {
         let e = &self.graph.edges[s.edge as usize];
         let leg = s.leg_m * self.by.leg_cost_per_m();
-        let forward = (e.from, leg + s.offset_m * e.cost_per_m);
+        let forward = (
+            e.from,
+            leg + s.offset_m * e.cost_per_m,
+            s.leg_m + s.offset_m,
+        );
         // A site snapped onto the end of a one-way edge is reached from that vertex too.
-        let back = (!e.oneway || s.offset_m >= e.length_m)
-            .then_some((e.to, leg + (e.length_m - s.offset_m) * e.cost_per_m));
+        let back = (!e.oneway || s.offset_m >= e.length_m).then_some((
+            e.to,
+            leg + (e.length_m - s.offset_m) * e.cost_per_m,
+            s.leg_m + e.length_m - s.offset_m,
+        ));
         std::iter::once(forward).chain(back)
     }
 
-    /// Cost from an origin to a site on the same edge without leaving it, when its direction
-    /// allows.
-    fn along(&self, from: &Snap, to: &Snap) -> Option<f64> {
+    /// Cost and metres from an origin to a site on the same edge without leaving it, when its
+    /// direction allows.
+    fn along(&self, from: &Snap, to: &Snap) -> Option<(f64, f64)> {
         if from.edge != to.edge {
             return None;
         }
         let e = &self.graph.edges[from.edge as usize];
-        let legs = (from.leg_m + to.leg_m) * self.by.leg_cost_per_m();
-        if to.offset_m >= from.offset_m {
-            Some(legs + (to.offset_m - from.offset_m) * e.cost_per_m)
-        } else if !e.oneway {
-            Some(legs + (from.offset_m - to.offset_m) * e.cost_per_m)
-        } else {
-            None
-        }
+        let legs_m = from.leg_m + to.leg_m;
+        let legs = legs_m * self.by.leg_cost_per_m();
+        let gap = (to.offset_m - from.offset_m).abs();
+        (to.offset_m >= from.offset_m || !e.oneway)
+            .then_some((legs + gap * e.cost_per_m, legs_m + gap))
     }
 
     /// For every origin, the sites within its `limit` (cost units) and their costs, sorted by
@@ -228,7 +238,7 @@ impl Network {
                 *b = b.min(c);
             }
         };
-        let seeds: Vec<(u32, f64)> = self.entries(snap).collect();
+        let seeds: Vec<(u32, f64)> = self.entries(snap).map(|(v, c, _)| (v, c)).collect();
         SCRATCH.with_borrow_mut(|scratch| {
             search::bounded(
                 &self.graph.arriving,
@@ -247,7 +257,7 @@ impl Network {
             let from = origins
                 .snap(o as usize)
                 .expect("indexed origins are snapped");
-            if let Some(c) = self.along(from, snap) {
+            if let Some((c, _)) = self.along(from, snap) {
                 reach(o, c);
             }
         }
@@ -256,12 +266,12 @@ impl Network {
         list
     }
 
-    /// For every origin, its `k` nearest sites `(site, cost)`, nearest first (ties: lower site):
-    /// one search from all sites at once that keeps k labels per vertex.
-    pub fn nearest(&self, origins: &Places, sites: &Places, k: usize) -> Vec<Vec<(u32, f64)>> {
-        let seeds: Vec<(u32, f64, u32)> = (0..sites.len())
+    /// For every origin, its `k` nearest sites `(site, cost, metres of that way)`, nearest first
+    /// (ties: lower site): one search from all sites at once that keeps k labels per vertex.
+    pub fn nearest(&self, origins: &Places, sites: &Places, k: usize) -> Vec<Vec<(u32, f64, f64)>> {
+        let seeds: Vec<(u32, f64, u32, f64)> = (0..sites.len())
             .filter_map(|s| sites.snap(s).map(|snap| (s, snap)))
-            .flat_map(|(s, snap)| self.entries(snap).map(move |(v, c)| (v, c, s as u32)))
+            .flat_map(|(s, snap)| self.entries(snap).map(move |(v, c, m)| (v, c, s as u32, m)))
             .collect();
         let labels =
             search::nearest_sources(&self.graph.arriving, self.graph.vertex.len(), &seeds, k);
@@ -271,13 +281,13 @@ impl Network {
                 let Some(snap) = origins.snap(o) else {
                     return Vec::new();
                 };
-                let mut found: Vec<(u32, f64)> = Vec::new();
-                for (v, a) in self.exits(snap) {
-                    found.extend(labels.of(v).map(|(s, d)| (s, a + d)));
+                let mut found: Vec<(u32, f64, f64)> = Vec::new();
+                for (v, a, am) in self.exits(snap) {
+                    found.extend(labels.of(v).map(|(s, d, dm)| (s, a + d, am + dm)));
                 }
                 for s in sites.on_edge(snap.edge) {
                     let to = sites.snap(s as usize).expect("indexed sites are snapped");
-                    found.extend(self.along(snap, to).map(|c| (s, c)));
+                    found.extend(self.along(snap, to).map(|(c, m)| (s, c, m)));
                 }
                 found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
                 found.dedup_by_key(|a| a.0);
@@ -299,7 +309,7 @@ impl Network {
                 let Some(snap) = origins.snap(o) else {
                     return row;
                 };
-                let seeds: Vec<(u32, f64)> = self.exits(snap).collect();
+                let seeds: Vec<(u32, f64)> = self.exits(snap).map(|(v, c, _)| (v, c)).collect();
                 search::bounded(
                     &self.graph.leaving,
                     n,
@@ -314,7 +324,7 @@ impl Network {
                 );
                 for s in sites.on_edge(snap.edge) {
                     let to = sites.snap(s as usize).expect("indexed sites are snapped");
-                    if let Some(c) = self.along(snap, to) {
+                    if let Some((c, _)) = self.along(snap, to) {
                         row[s as usize] = row[s as usize].min(c);
                     }
                 }
@@ -347,7 +357,7 @@ impl Network {
             return Vec::new();
         }
         let mut cost = FxHashMap::default();
-        let seeds: Vec<(u32, f64)> = self.entries(&snap).collect();
+        let seeds: Vec<(u32, f64)> = self.entries(&snap).map(|(v, c, _)| (v, c)).collect();
         SCRATCH.with_borrow_mut(|scratch| {
             search::bounded(
                 &self.graph.arriving,
@@ -548,8 +558,8 @@ impl Places {
         let (mut exits, mut entries, mut edge) = (Vec::new(), Vec::new(), Vec::new());
         for (i, snap) in all.iter().enumerate().filter(|(i, _)| reachable[*i]) {
             let i = i as u32;
-            exits.extend(network.exits(snap).map(|(v, c)| (v, i, c)));
-            entries.extend(network.entries(snap).map(|(v, c)| (v, i, c)));
+            exits.extend(network.exits(snap).map(|(v, c, _)| (v, i, c)));
+            entries.extend(network.entries(snap).map(|(v, c, _)| (v, i, c)));
             edge.push((snap.edge, i, 0.0));
         }
         let (n, e) = (network.graph.vertex.len(), network.graph.edges.len());

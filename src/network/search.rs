@@ -12,6 +12,8 @@ struct Entry {
     cost: f64,
     source: u32,
     vertex: u32,
+    /// Metres along the way so far (carried, not ordered by).
+    metres: f64,
 }
 
 impl PartialEq for Entry {
@@ -82,6 +84,7 @@ pub(super) fn bounded(
                 cost: c,
                 source: 0,
                 vertex: v,
+                metres: 0.0,
             });
         }
     }
@@ -101,6 +104,7 @@ pub(super) fn bounded(
                     cost: next,
                     source: 0,
                     vertex: w,
+                    metres: 0.0,
                 });
             }
         }
@@ -114,29 +118,28 @@ pub(super) struct Labels {
     count: Vec<u32>,
     source: Vec<u32>,
     cost: Vec<f64>,
+    metres: Vec<f64>,
 }
 
 impl Labels {
-    /// `(source, cost)` of vertex `v`, nearest first (ties: lower source).
-    pub(super) fn of(&self, v: u32) -> impl Iterator<Item = (u32, f64)> + '_ {
+    /// `(source, cost, metres of that way)` of vertex `v`, nearest first (ties: lower source).
+    pub(super) fn of(&self, v: u32) -> impl Iterator<Item = (u32, f64, f64)> + '_ {
         let start = v as usize * self.k;
-        let range = start..start + self.count[v as usize] as usize;
-        self.source[range.clone()]
-            .iter()
-            .copied()
-            .zip(self.cost[range].iter().copied())
+        (start..start + self.count[v as usize] as usize)
+            .map(|i| (self.source[i], self.cost[i], self.metres[i]))
     }
 }
 
 /// Multi-source search keeping up to `k` labels per vertex: each vertex's `k` nearest sources,
-/// given seeds `(vertex, starting cost, source)`.
+/// given seeds `(vertex, starting cost, source, starting metres)`. Each label also carries the
+/// length of its way, so that a search by time can report how far the fastest way is.
 ///
 /// A source among a vertex's k nearest is among the k nearest of every vertex on the way (else
 /// k other sources would be nearer to the first one too), so each label extends a final label.
 pub(super) fn nearest_sources(
     arcs: &Adjacency,
     n: usize,
-    seeds: &[(u32, f64, u32)],
+    seeds: &[(u32, f64, u32, f64)],
     k: usize,
 ) -> Labels {
     let mut labels = Labels {
@@ -144,19 +147,22 @@ pub(super) fn nearest_sources(
         count: vec![0; n],
         source: vec![0; n * k],
         cost: vec![0.0; n * k],
+        metres: vec![0.0; n * k],
     };
     let mut heap: BinaryHeap<Entry> = seeds
         .iter()
-        .map(|&(vertex, cost, source)| Entry {
+        .map(|&(vertex, cost, source, metres)| Entry {
             cost,
             source,
             vertex,
+            metres,
         })
         .collect();
     while let Some(Entry {
         cost,
         source,
         vertex,
+        metres,
     }) = heap.pop()
     {
         let v = vertex as usize;
@@ -166,13 +172,15 @@ pub(super) fn nearest_sources(
         }
         labels.source[v * k + have] = source;
         labels.cost[v * k + have] = cost;
+        labels.metres[v * k + have] = metres;
         labels.count[v] += 1;
-        for (w, c) in arcs.of(vertex) {
+        for (w, c, m) in arcs.of_with_length(vertex) {
             if (labels.count[w as usize] as usize) < k {
                 heap.push(Entry {
                     cost: cost + c,
                     source,
                     vertex: w,
+                    metres: metres + m,
                 });
             }
         }

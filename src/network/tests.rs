@@ -330,6 +330,17 @@ fn every_search_agrees_with_floyd_warshall_on_the_raw_segments() {
                         close(got.1, want.1),
                         "seed {seed} k {k} origin {i}: {got:?} vs {want:?}"
                     );
+                    // The way's metres: its cost by distance; by time, between the minutes at
+                    // the fastest road (80 km/h) and at walking pace.
+                    let (minutes, metres) = (got.1, got.2);
+                    match by {
+                        By::Distance => assert!(close(metres, minutes), "{got:?}"),
+                        By::Time => assert!(
+                            metres * 60.0 / 80_000.0 <= minutes + 1e-9
+                                && minutes <= metres * 60.0 / 4_500.0 + 1e-9,
+                            "seed {seed}: {got:?}"
+                        ),
+                    }
                 }
             }
         }
