@@ -117,14 +117,13 @@ pub fn run(args: Args) -> Result<()> {
     }
     params.check()?;
 
-    let network = args.network.spec()?;
-    let data = super::load(super::Files {
-        demand: &args.demand,
-        sites: &args.centres,
-        hoods: args.neighbourhoods.as_deref(),
-        cost: args.cost.as_deref(),
-        network: network.as_ref(),
-    })?;
+    let data = super::load_centres(
+        &args.demand,
+        &args.centres,
+        args.neighbourhoods.as_deref(),
+        args.cost.as_deref(),
+        &args.network,
+    )?;
     let (demand, sites, hoods) = (&data.demand, &data.sites, &data.hoods);
     let open: Vec<usize> = (0..sites.len()).collect();
     let input = AccessInput {

@@ -145,14 +145,13 @@ pub fn run(args: Args) -> Result<()> {
     let radius = args.radii.radius();
     radius.check()?;
     radius.check_kinds_known(args.neighbourhoods.is_some())?;
-    let network = args.network.spec()?;
-    let data = super::load(super::Files {
-        demand: &args.demand,
-        sites: &args.centres,
-        hoods: args.neighbourhoods.as_deref(),
-        cost: args.cost.as_deref(),
-        network: network.as_ref(),
-    })?;
+    let data = super::load_centres(
+        &args.demand,
+        &args.centres,
+        args.neighbourhoods.as_deref(),
+        args.cost.as_deref(),
+        &args.network,
+    )?;
     let result = assign(&data.demand, &data.sites, data.source(), &params)?;
     let measuring = Measuring {
         neighbourhoods: data.hoods.as_deref(),

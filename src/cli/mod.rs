@@ -235,6 +235,25 @@ fn load(files: Files) -> siting::Result<Data> {
     })
 }
 
+/// Reads the demand and the open centres of `access` and `assign`, with the neighbourhoods, cost
+/// matrix and road network their flags name.
+fn load_centres(
+    demand: &std::path::Path,
+    centres: &std::path::Path,
+    hoods: Option<&std::path::Path>,
+    cost: Option<&std::path::Path>,
+    network: &NetworkArgs,
+) -> siting::Result<Data> {
+    let network = network.spec()?;
+    load(Files {
+        demand,
+        sites: centres,
+        hoods,
+        cost,
+        network: network.as_ref(),
+    })
+}
+
 /// The road-network flags, shared by `plan`, `access`, `assign` and `rotate`.
 #[derive(clap::Args, Clone, Default)]
 struct NetworkArgs {

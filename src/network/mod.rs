@@ -218,6 +218,16 @@ impl Network {
         by_origin
     }
 
+    /// Settles every vertex from which the snapped site is reached within `bound`, calling
+    /// `settle(vertex, cost to the site)` nearest first (this thread's buffers).
+    fn towards(&self, site: &Snap, bound: f64, settle: impl FnMut(u32, f64)) {
+        let seeds: Vec<(u32, f64)> = self.entries(site).map(|(v, c, _)| (v, c)).collect();
+        SCRATCH.with_borrow_mut(|scratch| {
+            let n = self.graph.vertex.len();
+            search::bounded(&self.graph.arriving, n, &seeds, bound, scratch, settle);
+        });
+    }
+
     /// The origins `(origin, cost)` that reach site `s` within their `limit` (at most `bound`),
     /// sorted by origin: one bounded search towards the site.
     pub fn reaching(
@@ -238,20 +248,10 @@ impl Network {
                 *b = b.min(c);
             }
         };
-        let seeds: Vec<(u32, f64)> = self.entries(snap).map(|(v, c, _)| (v, c)).collect();
-        SCRATCH.with_borrow_mut(|scratch| {
-            search::bounded(
-                &self.graph.arriving,
-                self.graph.vertex.len(),
-                &seeds,
-                bound,
-                scratch,
-                |v, d| {
-                    for (o, a) in origins.exits.of(v) {
-                        reach(o, d + a);
-                    }
-                },
-            );
+        self.towards(snap, bound, |v, d| {
+            for (o, a) in origins.exits.of(v) {
+                reach(o, d + a);
+            }
         });
         for o in origins.on_edge(snap.edge) {
             let from = origins
@@ -357,18 +357,8 @@ impl Network {
             return Vec::new();
         }
         let mut cost = FxHashMap::default();
-        let seeds: Vec<(u32, f64)> = self.entries(&snap).map(|(v, c, _)| (v, c)).collect();
-        SCRATCH.with_borrow_mut(|scratch| {
-            search::bounded(
-                &self.graph.arriving,
-                self.graph.vertex.len(),
-                &seeds,
-                bound,
-                scratch,
-                |v, d| {
-                    cost.insert(v, d);
-                },
-            );
+        self.towards(&snap, bound, |v, d| {
+            cost.insert(v, d);
         });
         let leg = snap.leg_m * self.by.leg_cost_per_m();
         let mut pieces = Vec::new();

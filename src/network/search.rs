@@ -49,6 +49,23 @@ pub(super) struct Scratch {
 }
 
 impl Scratch {
+    /// Lowers `v`'s cost to `c` and queues it, when `c` is within `bound` and an improvement.
+    fn offer(&mut self, v: u32, c: f64, bound: f64) {
+        let known = &mut self.cost[v as usize];
+        if c <= bound && c < *known {
+            if known.is_infinite() {
+                self.touched.push(v);
+            }
+            *known = c;
+            self.heap.push(Entry {
+                cost: c,
+                source: 0,
+                vertex: v,
+                metres: 0.0,
+            });
+        }
+    }
+
     fn reset(&mut self, n: usize) {
         if self.cost.len() == n {
             for &v in &self.touched {
@@ -75,18 +92,7 @@ pub(super) fn bounded(
 ) {
     scratch.reset(n);
     for &(v, c) in seeds {
-        if c <= bound && c < scratch.cost[v as usize] {
-            if scratch.cost[v as usize].is_infinite() {
-                scratch.touched.push(v);
-            }
-            scratch.cost[v as usize] = c;
-            scratch.heap.push(Entry {
-                cost: c,
-                source: 0,
-                vertex: v,
-                metres: 0.0,
-            });
-        }
+        scratch.offer(v, c, bound);
     }
     while let Some(Entry { cost, vertex, .. }) = scratch.heap.pop() {
         if cost > scratch.cost[vertex as usize] {
@@ -94,19 +100,7 @@ pub(super) fn bounded(
         }
         settle(vertex, cost);
         for (w, c) in arcs.of(vertex) {
-            let next = cost + c;
-            if next <= bound && next < scratch.cost[w as usize] {
-                if scratch.cost[w as usize].is_infinite() {
-                    scratch.touched.push(w);
-                }
-                scratch.cost[w as usize] = next;
-                scratch.heap.push(Entry {
-                    cost: next,
-                    source: 0,
-                    vertex: w,
-                    metres: 0.0,
-                });
-            }
+            scratch.offer(w, cost + c, bound);
         }
     }
 }
