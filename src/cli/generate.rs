@@ -23,11 +23,14 @@ pub fn run(args: Args) -> siting::Result<()> {
     let instance = siting::generate::generate(args.preset, args.seed);
     instance.write(&args.out)?;
     super::print(&format!(
-        "Wrote {}: {} demand points (weight {}), {} candidate sites, {} neighbourhoods\n",
+        "Wrote {}: {} demand points (weight {}), {} candidate sites, {} neighbourhoods, {} roads \
+         ({} vertices)\n",
         args.out.display(),
         instance.demand.len(),
         siting::model::total_weight(&instance.demand),
         instance.sites.len(),
-        instance.neighbourhoods.len()
+        instance.neighbourhoods.len(),
+        instance.roads.len(),
+        instance.roads.iter().map(|r| r.line.len()).sum::<usize>()
     ))
 }

@@ -38,7 +38,7 @@ enum Command {
     Assign(Box<assign::Args>),
     /// Plan a monthly rotation of a roaming service desk over the neighbourhoods.
     Rotate(Box<rotate::Args>),
-    /// Write a deterministic synthetic instance folder (demand.csv, candidates.csv, neighbourhoods.geojson).
+    /// Write a deterministic synthetic instance folder (demand.csv, candidates.csv, neighbourhoods.geojson, roads.geojson).
     Generate(generate::Args),
 }
 
