@@ -506,8 +506,9 @@ struct Rows {
 }
 
 impl Rows {
-    fn new(n: usize, mut entries: Vec<(u32, u32, f64)>) -> Self {
-        entries.sort_by_key(|&(key, item, _)| (key, item));
+    /// Groups `(key, item, cost)` entries by key over `0..n`; entries come in ascending item
+    /// order, and a counting sort keeps that order within each key.
+    fn new(n: usize, entries: Vec<(u32, u32, f64)>) -> Self {
         let mut offsets = vec![0u32; n + 1];
         for &(key, _, _) in &entries {
             offsets[key as usize + 1] += 1;
@@ -515,10 +516,19 @@ impl Rows {
         for i in 0..n {
             offsets[i + 1] += offsets[i];
         }
+        let mut next = offsets.clone();
+        let mut item = vec![0u32; entries.len()];
+        let mut cost = vec![0.0; entries.len()];
+        for (key, i, c) in entries {
+            let at = &mut next[key as usize];
+            item[*at as usize] = i;
+            cost[*at as usize] = c;
+            *at += 1;
+        }
         Rows {
             offsets,
-            item: entries.iter().map(|e| e.1).collect(),
-            cost: entries.iter().map(|e| e.2).collect(),
+            item,
+            cost,
         }
     }
 
