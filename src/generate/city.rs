@@ -137,6 +137,22 @@ impl Frame {
 }
 
 /// Grid line positions in km, spaced more widely towards the edges.
+/// The narrower of the gaps on either side of line `k` of sorted grid `lines` (a line at the
+/// edge has one gap), which bounds how far a vertex on it may be jittered.
+pub(super) fn spacing(lines: &[f64], k: usize) -> f64 {
+    let before = if k > 0 {
+        lines[k] - lines[k - 1]
+    } else {
+        f64::INFINITY
+    };
+    let after = if k + 1 < lines.len() {
+        lines[k + 1] - lines[k]
+    } else {
+        f64::INFINITY
+    };
+    before.min(after)
+}
+
 fn grid_lines(cells: usize, half_extent_km: f64) -> Vec<f64> {
     (0..=cells)
         .map(|k| {
@@ -198,19 +214,6 @@ fn cells(params: &CityParams, frame: &Frame, rng: &mut ChaCha8Rng) -> Vec<Cell> 
     let ys = grid_lines(ny, params.half_extent_km.1);
     // Jitter every vertex by up to a fifth of the narrower neighbouring spacing: quadrilaterals stay
     // simple and adjacent cells share the jittered vertex, so the tiling has no gaps.
-    let spacing = |lines: &[f64], k: usize| {
-        let before = if k > 0 {
-            lines[k] - lines[k - 1]
-        } else {
-            f64::INFINITY
-        };
-        let after = if k + 1 < lines.len() {
-            lines[k + 1] - lines[k]
-        } else {
-            f64::INFINITY
-        };
-        before.min(after)
-    };
     let mut vertex = vec![vec![Coord { x: 0.0, y: 0.0 }; ny + 1]; nx + 1];
     for (i, column) in vertex.iter_mut().enumerate() {
         for (j, v) in column.iter_mut().enumerate() {
@@ -380,12 +383,14 @@ pub fn generate(params: &CityParams, seed: u64) -> Instance {
 
     let sites = sites(params, &cells, &villages, &mut rng);
     let places = places(params, &demand, &kind_of, &villages);
-    let reach: Vec<Point<f64>> = demand
-        .iter()
-        .map(|p| p.position)
-        .chain(sites.iter().map(|s| s.position))
-        .collect();
-    let roads = roads::build(&places, &reach, params.river.as_ref(), &params.roads, seed);
+    let roads = roads::build(
+        &places,
+        &demand,
+        &sites,
+        params.river.as_ref(),
+        &params.roads,
+        seed,
+    );
     Instance {
         demand,
         sites,

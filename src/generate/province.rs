@@ -334,12 +334,14 @@ pub fn generate(params: &ProvinceParams, seed: u64) -> Instance {
         })
         .collect();
     let places = places_of(&towns, &demand, &hood_of, &town_of, &neighbourhoods);
-    let reach: Vec<Point<f64>> = demand
-        .iter()
-        .map(|p| p.position)
-        .chain(sites.iter().map(|s| s.position))
-        .collect();
-    let roads = roads::build(&places, &reach, params.river.as_ref(), &params.roads, seed);
+    let roads = roads::build(
+        &places,
+        &demand,
+        &sites,
+        params.river.as_ref(),
+        &params.roads,
+        seed,
+    );
     Instance {
         demand,
         sites,

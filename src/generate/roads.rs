@@ -32,7 +32,7 @@
 
 use super::river::RiverSpec;
 use super::streets::{self, Place, PlaceKind};
-use crate::model::Road;
+use crate::model::{self, DemandPoint, Road};
 use geo::Point;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -635,15 +635,21 @@ struct TownNodes {
     nodes: Vec<u32>,
 }
 
-/// Builds the road network of `places`, reaching every point of `reach` (households and sites).
+/// Builds the road network of `places`, reaching every household of `demand` and every site.
 /// `river`, when given, is crossed only on bridges.
 pub(super) fn build(
     places: &[Place],
-    reach: &[Point<f64>],
+    demand: &[DemandPoint],
+    sites: &[model::Site],
     river: Option<&RiverSpec>,
     params: &RoadParams,
     seed: u64,
 ) -> Vec<Road> {
+    let reach: Vec<Point<f64>> = demand
+        .iter()
+        .map(|p| p.position)
+        .chain(sites.iter().map(|s| s.position))
+        .collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(STREAM);
     let frame = Frame::new(middle(reach.iter().chain(places.iter().map(|p| &p.centre))));
@@ -673,7 +679,7 @@ pub(super) fn build(
     }
     intercity_roads(&mut net, &towns, params, &mut rng);
     link(&mut net, params, &mut rng);
-    tracks(&mut net, reach, params, &mut rng);
+    tracks(&mut net, &reach, params, &mut rng);
     net.roads()
 }
 

@@ -263,19 +263,6 @@ pub(super) fn lay(
     };
     let (x_avenue, y_avenue) = (avenues(&xs), avenues(&ys));
     // Crossings, jittered (not across an avenue, which stays straight); the centre stays put.
-    let gap = |lines: &[f64], k: usize| -> f64 {
-        let before = if k > 0 {
-            lines[k] - lines[k - 1]
-        } else {
-            f64::INFINITY
-        };
-        let after = if k + 1 < lines.len() {
-            lines[k + 1] - lines[k]
-        } else {
-            f64::INFINITY
-        };
-        before.min(after)
-    };
     let node_index = |i: usize, j: usize| i + j * (nx + 1);
     let mut at: Vec<Option<[f64; 2]>> = vec![None; (nx + 1) * (ny + 1)];
     for j in 0..=ny {
@@ -294,8 +281,8 @@ pub(super) fn lay(
                 (0.0, 0.0)
             } else {
                 (
-                    share * gap(&xs, i) * rng.random_range(-1.0..1.0),
-                    share * gap(&ys, j) * rng.random_range(-1.0..1.0),
+                    share * super::city::spacing(&xs, i) * rng.random_range(-1.0..1.0),
+                    share * super::city::spacing(&ys, j) * rng.random_range(-1.0..1.0),
                 )
             };
             if x_avenue[i] {
