@@ -156,16 +156,6 @@ impl<'a> Costs<'a> {
         }
     }
 
-    /// Number of origins.
-    pub fn origin_count(&self) -> usize {
-        self.origins.len()
-    }
-
-    /// Number of sites.
-    pub fn site_count(&self) -> usize {
-        self.sites.len()
-    }
-
     /// The network with the snapped origins and sites, when costs run along roads.
     pub fn network(&self) -> Option<(&Network, &Places, &Places)> {
         match &self.answer {

@@ -269,11 +269,6 @@ impl Graph {
         line
     }
 
-    /// Connected part of vertex `v` (direction ignored); 0 is the largest.
-    pub fn part_of(&self, v: u32) -> u32 {
-        self.part[v as usize]
-    }
-
     /// Vertices outside the largest connected part.
     pub fn detached_vertex_count(&self) -> usize {
         self.part.iter().filter(|&&p| p != 0).count()

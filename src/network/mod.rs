@@ -131,16 +131,6 @@ impl Network {
         self.by
     }
 
-    /// The travel profile.
-    pub fn travel(&self) -> Travel {
-        self.travel
-    }
-
-    /// The largest leg from a place to its road.
-    pub fn snap_max_m(&self) -> f64 {
-        self.snap_max_m
-    }
-
     /// The nearest point of any road to `place`, however far.
     pub fn snap(&self, place: Point<f64>) -> Snap {
         self.snapper.snap(&self.graph, place)
