@@ -299,6 +299,30 @@ fn bad_networks_and_settings_exit_2_naming_the_problem() {
     );
     let err = access(&["--travel", "drive"]);
     assert!(err.contains("need a road network"), "{err}");
+    let roads = fixture("river/roads.geojson");
+    let err = access(&["--network", &roads, "--snap-max=-5"]);
+    assert!(
+        err.contains("--snap-max") && !err.contains("roads.geojson"),
+        "{err}"
+    );
+    // The same settings in a scenario are located by line.
+    let scenario = |key: &str| {
+        let text = format!(
+            "demand = {:?}\ncandidates = {:?}\nmodel = \"mclp\"\np = 1\nradius = 100\n{key}\n",
+            demand, centres
+        );
+        write("s.toml", text.as_bytes())
+    };
+    let err = fails(&["plan", &path(&scenario("travel = \"bike\""))]);
+    assert!(
+        err.contains("s.toml: line 6") && err.contains("bike"),
+        "{err}"
+    );
+    let err = fails(&["plan", &path(&scenario("snap_max = -3"))]);
+    assert!(
+        err.contains("s.toml: line 6") && err.contains("snap_max"),
+        "{err}"
+    );
     let cost = write("cost.csv", b"demand_id,candidate_id,metres\nd1,c1,5\n");
     let err = access(&[
         "--network",

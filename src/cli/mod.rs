@@ -313,6 +313,14 @@ impl NetworkSpec {
         if path.as_os_str().is_empty() {
             return Ok(None);
         }
+        // A bad limit is the flag's fault, not the road file's: say so before reading it.
+        if let Some(m) = snap_max
+            && !(m.is_finite() && m >= 0.0)
+        {
+            return Err(siting::Error::Invalid(format!(
+                "--snap-max must be a non-negative number of metres, not {m}"
+            )));
+        }
         Ok(Some(NetworkSpec {
             path,
             travel: travel.unwrap_or_default(),
