@@ -275,3 +275,30 @@ fn bad_drawing_and_jobs_flags_are_usage_errors() {
     let stderr = run_bad(&["compare", scenario, "--jobs", "0", "--out", out]);
     assert!(stderr.contains("--jobs"), "{stderr}");
 }
+
+#[test]
+fn compare_network_flags_apply_over_every_variant() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let output = Command::new(env!("CARGO_BIN_EXE_siting"))
+        .arg("compare")
+        .arg(demo_scenario())
+        .args(["--snap-max", "150"])
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let access = |variant: &str| -> Value {
+        serde_json::from_slice(
+            &std::fs::read(out.path().join(variant).join("access.json")).expect("file"),
+        )
+        .expect("JSON")
+    };
+    assert_eq!(access("twelve")["network"]["demand"]["snap_max_m"], 150.0);
+    // The straight-line variant's `network = ""` still plans without roads.
+    assert!(access("twelve-straight-lines").get("network").is_none());
+}

@@ -22,6 +22,9 @@ pub struct Args {
     /// 1.5 M points) lower it to fit the machine's memory; the results do not depend on it.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..))]
     jobs: u16,
+    /// The road network and its settings for every variant, over the scenario's.
+    #[command(flatten)]
+    network: super::NetworkArgs,
 }
 
 /// Runs the variants, `--jobs` at a time, in file order; every solve shares rayon's one pool of
@@ -44,18 +47,23 @@ pub fn run(args: Args) -> Result<()> {
                 || format!("Variant {}", variant.name),
                 |t| format!("{t}: variant {}", variant.name),
             );
-            settle(PlanOptions {
+            let flags = PlanOptions {
                 title: Some(title),
-                ..variant.options.clone()
-            })
-            .map(|settled| (variant.name.as_str(), settled))
-            .map_err(|e| {
-                Error::Invalid(format!(
-                    "{}: variant {:?}: {e}",
-                    args.scenario.display(),
-                    variant.name
-                ))
-            })
+                network: args.network.network.clone(),
+                travel: args.network.travel,
+                by: args.network.by,
+                snap_max: args.network.snap_max,
+                ..PlanOptions::default()
+            };
+            settle(flags.over(variant.options.clone()))
+                .map(|settled| (variant.name.as_str(), settled))
+                .map_err(|e| {
+                    Error::Invalid(format!(
+                        "{}: variant {:?}: {e}",
+                        args.scenario.display(),
+                        variant.name
+                    ))
+                })
         })
         .collect::<Result<Vec<_>>>()?;
     // Variants usually differ in parameters, not files: each distinct set of inputs is read once
