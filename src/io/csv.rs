@@ -1,9 +1,10 @@
 //! CSV readers and writers: demand, candidate sites, cost matrices.
 
-use super::fields::{self, FieldProblem, SeenIds};
+use super::fields::{self, FieldProblem};
 use crate::error::{Location, ReadError};
 use crate::model::{CostMatrix, DemandPoint, Site};
 use csv::{ByteRecord, ReaderBuilder, Trim};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
@@ -32,10 +33,9 @@ impl Columns<'_> {
     }
 }
 
-/// One data row, with its line number for messages.
+/// One data row.
 struct Row<'r> {
     record: &'r ByteRecord,
-    line: u64,
 }
 
 impl Row<'_> {
@@ -53,36 +53,61 @@ impl Row<'_> {
     }
 }
 
-/// Opens `path`, reads its header, finds the columns with `bind`, and calls `parse_row` on every data row. Errors name the line;
-/// an empty file or a header with no rows is an error, because a plan on nothing is a mistake.
-fn read_rows<C, T>(
+/// The records of a CSV file, in file order, with the line each starts on.
+struct Records<T> {
+    values: Vec<T>,
+    lines: Vec<u64>,
+}
+
+impl<T> Records<T> {
+    fn new() -> Self {
+        Records {
+            values: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// Fails on the first id used twice, naming both lines.
+    fn check_ids(&self, path: &Path, id_of: impl Fn(&T) -> &str) -> Result<(), ReadError> {
+        let Some((first, repeat)) = fields::first_repeated_id(self.values.iter().map(&id_of))
+        else {
+            return Ok(());
+        };
+        let p = fields::repeated_id(
+            id_of(&self.values[repeat]),
+            format_args!("line {}", self.lines[first]),
+        );
+        Err(ReadError {
+            path: path.to_owned(),
+            location: Location::Line(self.lines[repeat]),
+            field: Some(p.field.to_owned()),
+            problem: p.problem,
+        })
+    }
+}
+
+/// Records are parsed in parallel in pieces of about this many bytes, cut at line ends.
+const PIECE_BYTES: usize = 1 << 20;
+
+/// Reads `path`, finds the columns of its header with `bind`, and calls `parse_row` on every data
+/// row. Errors name the line; an empty file or a header with no rows is an error, because a plan
+/// on nothing is a mistake.
+///
+/// A province's households are millions of rows, so a file without quotes is cut at line ends
+/// into pieces parsed in parallel; a quoted field may span lines, so a file with quotes is read
+/// in one piece. Either way the first error in file order is the one reported.
+fn read_rows<C: Sync, T: Send>(
     path: &Path,
     what: &str,
     bind: impl FnOnce(&Columns) -> Result<C, ReadError>,
-    mut parse_row: impl FnMut(&C, &Row) -> Result<T, FieldProblem>,
-) -> Result<Vec<T>, ReadError> {
-    let mut reader = ReaderBuilder::new()
-        .trim(Trim::All)
-        .from_path(path)
+    parse_row: impl Fn(&C, &Row) -> Result<T, FieldProblem> + Sync,
+) -> Result<Records<T>, ReadError> {
+    let bytes = std::fs::read(path)
         .map_err(|e| ReadError::file(path, format!("cannot read the file: {e}")))?;
-    let csv_error = |e: csv::Error| {
-        // A directory opens fine and fails on the first read: that is not a CSV problem.
-        if e.is_io_error() {
-            return ReadError::file(path, format!("cannot read the file: {e}"));
-        }
-        let location = e
-            .position()
-            .map_or(Location::File, |p| Location::Line(p.line()));
-        ReadError {
-            path: path.to_owned(),
-            location,
-            field: None,
-            problem: format!("malformed CSV: {e}"),
-        }
-    };
-    let names: Vec<String> = reader
+    let mut header = reader().from_reader(bytes.as_slice());
+    let names: Vec<String> = header
         .byte_headers()
-        .map_err(csv_error)?
+        .map_err(|e| csv_error(path, 0, e))?
         .iter()
         .map(|h| {
             String::from_utf8_lossy(h)
@@ -96,46 +121,128 @@ fn read_rows<C, T>(
             format!("the file is empty: expected a header line and {what}"),
         ));
     }
+    let width = names.len();
     let columns = bind(&Columns { path, names })?;
-    let mut out = Vec::new();
-    let mut record = ByteRecord::new();
-    while reader.read_byte_record(&mut record).map_err(csv_error)? {
-        let line = record.position().map_or(0, |p| p.line());
-        let row = Row {
-            record: &record,
-            line,
-        };
-        let value = parse_row(&columns, &row).map_err(|p| ReadError {
-            path: path.to_owned(),
-            location: Location::Line(line),
-            field: Some(p.field.to_owned()),
-            problem: p.problem,
-        })?;
-        out.push(value);
+    let body = header.position().byte() as usize;
+    let parsed: Vec<Result<Records<T>, ReadError>> = pieces(&bytes, body)
+        .into_par_iter()
+        .map(|piece| {
+            let mut reader = reader()
+                .has_headers(false)
+                .from_reader(&bytes[piece.start..piece.end]);
+            let mut records = Records::new();
+            let mut record = ByteRecord::new();
+            while reader
+                .read_byte_record(&mut record)
+                .map_err(|e| csv_error(path, piece.lines_before, e))?
+            {
+                let line = piece.lines_before + record.position().map_or(0, |p| p.line());
+                let at_line = |field: Option<&str>, problem: String| ReadError {
+                    path: path.to_owned(),
+                    location: Location::Line(line),
+                    field: field.map(str::to_owned),
+                    problem,
+                };
+                if record.len() != width {
+                    return Err(at_line(
+                        None,
+                        format!(
+                            "malformed CSV: found a record with {} fields, but the header has {width}",
+                            record.len()
+                        ),
+                    ));
+                }
+                let value = parse_row(&columns, &Row { record: &record })
+                    .map_err(|p| at_line(Some(p.field), p.problem))?;
+                records.values.push(value);
+                records.lines.push(line);
+            }
+            Ok(records)
+        })
+        .collect();
+    let mut all = Records::new();
+    for piece in parsed {
+        let piece = piece?;
+        all.values.extend(piece.values);
+        all.lines.extend(piece.lines);
     }
-    if out.is_empty() {
+    if all.values.is_empty() {
         return Err(ReadError::file(
             path,
             format!("no rows after the header: expected {what}"),
         ));
     }
-    Ok(out)
+    Ok(all)
 }
 
-/// A line number as [`SeenIds`] reports it.
-#[derive(Clone)]
-struct Line(u64);
+/// The reader settings every piece of a file shares. A piece does not see the header, so
+/// [`read_rows`] checks each record's width against the header's itself.
+fn reader() -> ReaderBuilder {
+    let mut builder = ReaderBuilder::new();
+    builder.trim(Trim::All).flexible(true);
+    builder
+}
 
-impl std::fmt::Display for Line {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}", self.0)
+/// A run of whole lines of a file.
+struct Piece {
+    start: usize,
+    end: usize,
+    /// Line ends before `start`, so that line numbers count from the top of the file.
+    lines_before: u64,
+}
+
+/// Cuts `bytes[body..]` into pieces of about [`PIECE_BYTES`] that end at line ends; one piece if
+/// there is a quote anywhere in it.
+fn pieces(bytes: &[u8], body: usize) -> Vec<Piece> {
+    let mut cuts = vec![body];
+    if memchr::memchr(b'"', &bytes[body..]).is_none() {
+        while let Some(at) = cuts
+            .last()
+            .map(|&last| last + PIECE_BYTES)
+            .filter(|&ahead| ahead < bytes.len())
+            .and_then(|ahead| memchr::memchr(b'\n', &bytes[ahead..]).map(|at| ahead + at + 1))
+        {
+            cuts.push(at);
+        }
+    }
+    cuts.push(bytes.len());
+    let line_ends = |from: usize, to: usize| memchr::memchr_iter(b'\n', &bytes[from..to]).count();
+    let counts: Vec<usize> = cuts.par_windows(2).map(|w| line_ends(w[0], w[1])).collect();
+    let mut lines_before = line_ends(0, body) as u64;
+    cuts.windows(2)
+        .zip(counts)
+        .map(|(w, count)| {
+            let piece = Piece {
+                start: w[0],
+                end: w[1],
+                lines_before,
+            };
+            lines_before += count as u64;
+            piece
+        })
+        .collect()
+}
+
+/// A CSV error as a read error, its line counted from the top of the file.
+fn csv_error(path: &Path, lines_before: u64, e: csv::Error) -> ReadError {
+    // A directory opens fine and fails on the first read: that is not a CSV problem.
+    if e.is_io_error() {
+        return ReadError::file(path, format!("cannot read the file: {e}"));
+    }
+    let location = e
+        .position()
+        .map_or(Location::File, |p| Location::Line(lines_before + p.line()));
+    ReadError {
+        path: path.to_owned(),
+        location,
+        field: None,
+        problem: format!("malformed CSV: {e}"),
     }
 }
 
 /// Reads `id,lon,lat[,weight][,group]`; a missing weight column means every weight is 1.
 pub(super) fn read_demand_csv(path: &Path) -> Result<Vec<DemandPoint>, ReadError> {
-    let mut seen = SeenIds::with_capacity(1024);
-    read_rows(
+    let records = read_rows(
         path,
         "demand points (id,lon,lat,weight)",
         |c| {
@@ -149,7 +256,6 @@ pub(super) fn read_demand_csv(path: &Path) -> Result<Vec<DemandPoint>, ReadError
         },
         |&(id_col, lon, lat, weight, group), row| {
             let id = fields::id(row.text(id_col, "id")?)?;
-            seen.insert(&id, Line(row.line))?;
             let position = row.position(lon, lat)?;
             let weight = match weight {
                 Some(c) => fields::non_negative("weight", row.number(c, "weight")?)?,
@@ -166,13 +272,14 @@ pub(super) fn read_demand_csv(path: &Path) -> Result<Vec<DemandPoint>, ReadError
                 group,
             })
         },
-    )
+    )?;
+    records.check_ids(path, |d| &d.id)?;
+    Ok(records.values)
 }
 
 /// Reads `id,lon,lat[,capacity][,fixed]`.
 pub(super) fn read_sites_csv(path: &Path) -> Result<Vec<Site>, ReadError> {
-    let mut seen = SeenIds::with_capacity(1024);
-    read_rows(
+    let records = read_rows(
         path,
         "candidate sites (id,lon,lat[,capacity][,fixed])",
         |c| {
@@ -186,7 +293,6 @@ pub(super) fn read_sites_csv(path: &Path) -> Result<Vec<Site>, ReadError> {
         },
         |&(id_col, lon, lat, capacity, fixed), row| {
             let id = fields::id(row.text(id_col, "id")?)?;
-            seen.insert(&id, Line(row.line))?;
             let position = row.position(lon, lat)?;
             let capacity = match capacity.map(|c| row.text(c, "capacity")).transpose()? {
                 Some(text) if !text.is_empty() => Some(fields::non_negative(
@@ -206,7 +312,9 @@ pub(super) fn read_sites_csv(path: &Path) -> Result<Vec<Site>, ReadError> {
                 fixed,
             })
         },
-    )
+    )?;
+    records.check_ids(path, |s| &s.id)?;
+    Ok(records.values)
 }
 
 /// Reads `demand_id,candidate_id,metres`; ids must name loaded demand points and sites.
@@ -245,10 +353,13 @@ pub fn read_cost_csv(
                 FieldProblem::new("candidate_id", format!("{s_text:?} is not a candidate id"))
             })?;
             let metres = fields::non_negative("metres", row.number(m_col, "metres")?)?;
-            Ok(((d, s, metres), row.line))
+            Ok((d, s, metres))
         },
     )?;
-    let (triples, lines): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
+    let Records {
+        values: triples,
+        lines,
+    } = rows;
     CostMatrix::from_triples(demand.len(), triples.clone()).map_err(|(d, s)| {
         let dup: Vec<u64> = triples
             .iter()
@@ -309,4 +420,88 @@ pub fn write_candidates_csv(out: impl Write, sites: &[Site]) -> std::io::Result<
         ])?;
     }
     w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write as _;
+
+    /// A demand file of `rows` rows, several pieces long, with `edit` applied to row `i`'s text.
+    fn demand_file(rows: usize, edit: impl Fn(usize, String) -> String) -> tempfile::NamedTempFile {
+        let mut text = String::from("id,lon,lat,weight\n");
+        for i in 0..rows {
+            let row = format!("household-{i:07},51.{i:06},32.{i:06},1");
+            writeln!(text, "{}", edit(i, row)).expect("a String takes any text");
+        }
+        let file = tempfile::NamedTempFile::new().expect("the temp dir is writable");
+        std::fs::write(file.path(), text).expect("the temp dir is writable");
+        file
+    }
+
+    fn message(file: &tempfile::NamedTempFile) -> String {
+        read_demand_csv(file.path())
+            .expect_err("the file has a mistake")
+            .to_string()
+    }
+
+    #[test]
+    fn a_long_file_reads_in_pieces_in_order() {
+        let file = demand_file(100_000, |_, row| row);
+        assert!(
+            std::fs::metadata(file.path()).map(|m| m.len()).unwrap_or(0) > 3 * PIECE_BYTES as u64
+        );
+        let points = read_demand_csv(file.path()).expect("the file is valid");
+        assert_eq!(points.len(), 100_000);
+        for (i, p) in points.iter().enumerate() {
+            assert_eq!(p.id, format!("household-{i:07}"));
+        }
+    }
+
+    #[test]
+    fn lines_are_counted_from_the_top_of_the_file_in_every_piece() {
+        // Row i is on line i + 2, behind the header; both mistakes sit pieces away from the top.
+        let bad = demand_file(100_000, |i, row| {
+            if i == 80_000 {
+                row.replace(",1", ",-1")
+            } else {
+                row
+            }
+        });
+        let m = message(&bad);
+        assert!(m.contains("line 80002") && m.contains("negative"), "{m}");
+        let ragged = demand_file(
+            100_000,
+            |i, row| if i == 90_000 { format!("{row},x") } else { row },
+        );
+        let m = message(&ragged);
+        assert!(m.contains("line 90002") && m.contains("5 fields"), "{m}");
+    }
+
+    #[test]
+    fn the_first_repeated_id_names_both_lines() {
+        let file = demand_file(100_000, |i, row| {
+            if i == 70_000 || i == 95_000 {
+                row.replace(&format!("household-{i:07}"), "household-0000003")
+            } else {
+                row
+            }
+        });
+        let m = message(&file);
+        assert!(
+            m.contains("line 70002") && m.contains("first used at line 5"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn a_quoted_field_over_two_lines_keeps_the_count() {
+        let file = demand_file(10, |i, row| match i {
+            2 => row.replace("household-0000002", "\"household\n2\""),
+            8 => row.replace(",1", ",heavy"),
+            _ => row,
+        });
+        let m = message(&file);
+        assert!(m.contains("line 11") && m.contains("weight"), "{m}");
+    }
 }

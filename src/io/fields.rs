@@ -2,7 +2,8 @@
 //! mistake.
 
 use geo::Point;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry;
 
 /// A field-level problem, before the reader adds the file and location.
 pub(super) struct FieldProblem {
@@ -94,31 +95,27 @@ pub(super) fn id(text: &str) -> Result<String, FieldProblem> {
     }
 }
 
-/// Remembers where each id was first seen, to name both places when one repeats.
-pub(super) struct SeenIds<L> {
-    first: HashMap<String, L>,
+/// The first id used twice, in reading order: the indices of its first use and of the repeat.
+/// Checked once all records are read, so that readers can parse their records in parallel.
+pub(super) fn first_repeated_id<'a>(
+    ids: impl ExactSizeIterator<Item = &'a str>,
+) -> Option<(usize, usize)> {
+    let mut first = FxHashMap::with_capacity_and_hasher(ids.len(), Default::default());
+    ids.enumerate().find_map(|(i, id)| match first.entry(id) {
+        Entry::Occupied(seen) => Some((*seen.get(), i)),
+        Entry::Vacant(slot) => {
+            slot.insert(i);
+            None
+        }
+    })
 }
 
-impl<L: Clone + std::fmt::Display> SeenIds<L> {
-    pub fn with_capacity(n: usize) -> Self {
-        SeenIds {
-            first: HashMap::with_capacity(n),
-        }
-    }
-
-    pub fn insert(&mut self, id: &str, at: L) -> Result<(), FieldProblem> {
-        // One hash per id: the entry API looks up and inserts in the same probe.
-        match self.first.entry(id.to_owned()) {
-            std::collections::hash_map::Entry::Occupied(first) => Err(FieldProblem::new(
-                "id",
-                format!("duplicate id {id:?} (first used at {})", first.get()),
-            )),
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(at);
-                Ok(())
-            }
-        }
-    }
+/// What [`first_repeated_id`] found, said the same way by every reader.
+pub(super) fn repeated_id(id: &str, first_at: impl std::fmt::Display) -> FieldProblem {
+    FieldProblem::new(
+        "id",
+        format!("duplicate id {id:?} (first used at {first_at})"),
+    )
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! GeoJSON readers (demand and site Points, neighbourhood Polygons) and writers.
 
-use super::fields::{self, FieldProblem, SeenIds};
+use super::fields::{self, FieldProblem};
 use super::{Loaded, Warning};
 use crate::error::{Location, ReadError};
 use crate::model::{AreaKind, DemandPoint, Neighbourhood, Site};
@@ -139,37 +139,48 @@ pub(super) fn position_of(position: &Position) -> Result<Point<f64>, FieldProble
     }
 }
 
-/// Runs `parse` on every feature with duplicate-id checks, naming the feature in any error.
+/// Runs `parse` on every feature, then checks that no id is used twice, naming the feature in
+/// any error.
 fn parse_features<T>(
     path: &Path,
     features: &[Feature],
     mut parse: impl FnMut(&Feature, String) -> Result<T, FieldProblem>,
 ) -> Result<Vec<T>, ReadError> {
-    let mut seen = SeenIds::with_capacity(features.len());
-    features
+    let located = |index: usize, id: Option<String>, p: FieldProblem| ReadError {
+        path: path.to_owned(),
+        location: Location::Feature { index, id },
+        field: Some(p.field.to_owned()),
+        problem: p.problem,
+    };
+    let mut ids = Vec::with_capacity(features.len());
+    let values = features
         .iter()
         .enumerate()
         .map(|(index, feature)| {
             let id = feature_id(feature);
-            let location = Location::Feature {
-                index,
-                id: id.clone(),
-            };
-            let result = id
+            id.clone()
                 .ok_or_else(|| FieldProblem::new("id", "is missing"))
                 .and_then(|id| fields::id(&id))
                 .and_then(|id| {
-                    seen.insert(&id, location.clone())?;
+                    ids.push(id.clone());
                     parse(feature, id)
-                });
-            result.map_err(|p| ReadError {
-                path: path.to_owned(),
-                location,
-                field: Some(p.field.to_owned()),
-                problem: p.problem,
-            })
+                })
+                .map_err(|p| located(index, id, p))
         })
-        .collect()
+        .collect::<Result<Vec<T>, ReadError>>()?;
+    if let Some((first, repeat)) = fields::first_repeated_id(ids.iter().map(String::as_str)) {
+        let first_at = Location::Feature {
+            index: first,
+            id: Some(ids[first].clone()),
+        };
+        let id = ids[repeat].clone();
+        return Err(located(
+            repeat,
+            Some(id.clone()),
+            fields::repeated_id(&id, first_at),
+        ));
+    }
+    Ok(values)
 }
 
 /// Reads demand Points with properties `id`, `weight` (default 1) and `group`.
