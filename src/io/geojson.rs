@@ -5,58 +5,112 @@ use super::{Loaded, Warning};
 use crate::error::{Location, ReadError};
 use crate::model::{AreaKind, DemandPoint, Neighbourhood, Site};
 use geo::{Coord, LineString, MultiPolygon, Point, Polygon, Validation};
-use geojson::{Feature, GeoJson, GeometryValue, JsonObject, JsonValue, Position};
+use geojson::{Feature, GeometryValue, JsonObject, JsonValue, Position};
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use std::io::Write;
 use std::path::Path;
 
 /// Reads a file into its features, after checking that it is JSON, GeoJSON and WGS84.
 pub(super) fn features_in(path: &Path) -> Result<Vec<Feature>, ReadError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ReadError::file(path, format!("cannot read the file: {e}")))?;
+    let text = text_of(path)?;
     features_of(path, &text)
+}
+
+/// The whole text of a file.
+pub(super) fn text_of(path: &Path) -> Result<String, ReadError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| ReadError::file(path, format!("cannot read the file: {e}")))
 }
 
 /// The features of GeoJSON `text` read from `path` (which only names it in errors).
 fn features_of(path: &Path, text: &str) -> Result<Vec<Feature>, ReadError> {
+    each_feature(path, text, |_, raw| {
+        serde_json::from_str::<Feature>(raw.get())
+            .map_err(|e| FieldProblem::new("geometry", format!("invalid GeoJSON feature: {e}")))
+    })
+}
+
+/// The top level of a GeoJSON file, each feature kept as its raw text so that the features can
+/// be read in parallel, each into the typed form its reader needs.
+#[derive(Deserialize)]
+struct TopLevel<'a> {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    #[serde(borrow)]
+    features: Option<Vec<&'a RawValue>>,
+    crs: Option<JsonValue>,
+}
+
+/// Checks that `text` is a WGS84 FeatureCollection (or one Feature) with features, and reads
+/// each feature with `read` in parallel; an error names the first failing feature in file order.
+pub(super) fn each_feature<T: Send>(
+    path: &Path,
+    text: &str,
+    read: impl Fn(usize, &RawValue) -> Result<T, FieldProblem> + Sync,
+) -> Result<Vec<T>, ReadError> {
     if text.trim().is_empty() {
         return Err(ReadError::file(
             path,
             "the file is empty: expected a GeoJSON FeatureCollection",
         ));
     }
-    let geojson: GeoJson = serde_json::from_str(text).map_err(|e| ReadError {
+    let invalid = |e: serde_json::Error| ReadError {
         path: path.to_owned(),
         location: Location::Line(e.line() as u64),
         field: None,
         problem: format!("invalid GeoJSON: {e}"),
-    })?;
-    let (features, foreign) = match geojson {
-        GeoJson::FeatureCollection(fc) => (fc.features, fc.foreign_members),
-        GeoJson::Feature(f) => {
-            let foreign = f.foreign_members.clone();
-            (vec![f], foreign)
-        }
-        GeoJson::Geometry(_) => {
+    };
+    let top: TopLevel = serde_json::from_str(text).map_err(invalid)?;
+    let features = match top.kind.as_deref() {
+        Some("FeatureCollection") => top.features.unwrap_or_default(),
+        Some("Feature") => vec![serde_json::from_str::<&RawValue>(text).map_err(invalid)?],
+        Some(
+            "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon"
+            | "GeometryCollection",
+        ) => {
             return Err(ReadError::file(
                 path,
                 "expected a FeatureCollection (or a Feature), found a bare geometry with no properties",
             ));
         }
+        other => {
+            return Err(ReadError::file(
+                path,
+                format!(
+                    "invalid GeoJSON: expected a FeatureCollection, found {}",
+                    other.map_or("no \"type\"".to_owned(), |t| format!("type {t:?}"))
+                ),
+            ));
+        }
     };
-    check_crs(path, foreign.as_ref())?;
+    check_crs(path, top.crs.as_ref())?;
     if features.is_empty() {
         return Err(ReadError::file(
             path,
             "the FeatureCollection has no features",
         ));
     }
-    Ok(features)
+    let read: Vec<Result<T, ReadError>> = features
+        .par_iter()
+        .enumerate()
+        .map(|(index, raw)| {
+            read(index, raw).map_err(|p| ReadError {
+                path: path.to_owned(),
+                location: Location::Feature { index, id: None },
+                field: Some(p.field.to_owned()),
+                problem: p.problem,
+            })
+        })
+        .collect();
+    read.into_iter().collect()
 }
 
 /// RFC 7946 GeoJSON is always WGS84 lon/lat; an old-style `crs` member naming anything else means
 /// the coordinates are in other units, and reading them as degrees would put every point wrong.
-fn check_crs(path: &Path, foreign: Option<&JsonObject>) -> Result<(), ReadError> {
-    let Some(crs) = foreign.and_then(|f| f.get("crs")) else {
+fn check_crs(path: &Path, crs: Option<&JsonValue>) -> Result<(), ReadError> {
+    let Some(crs) = crs.filter(|c| !c.is_null()) else {
         return Ok(());
     };
     let name = crs
@@ -129,7 +183,7 @@ fn point_of(feature: &Feature) -> Result<Point<f64>, FieldProblem> {
     }
 }
 
-pub(super) fn position_of(position: &Position) -> Result<Point<f64>, FieldProblem> {
+fn position_of(position: &Position) -> Result<Point<f64>, FieldProblem> {
     match position.as_slice() {
         [lon, lat, ..] => fields::position(*lon, *lat),
         _ => Err(FieldProblem::new(
