@@ -3,6 +3,7 @@
 //! questions (the sites within a limit, the k nearest sites, some full rows, the whole table),
 //! and only this file knows how each source answers them.
 
+use crate::lists::Lists;
 use crate::model::CostMatrix;
 use crate::network::{By, Network, Places};
 use crate::spatial::{PointIndex, haversine_m};
@@ -187,32 +188,24 @@ impl<'a> Costs<'a> {
         }
     }
 
-    /// Calls `visit(origin, sites)` for every origin in order, with the sites within its
-    /// `limit` (inclusive) and their costs, sorted by site.
-    pub fn within(&self, limit: &[f64], mut visit: impl FnMut(usize, &[(u32, f64)])) {
+    /// For every origin, the sites within its `limit` (inclusive) and their costs, sorted by
+    /// site.
+    pub fn within(&self, limit: &[f64]) -> Lists {
         match &self.answer {
             Answer::Network {
                 network,
                 origins,
                 sites,
-            } => {
-                for (o, list) in network.within(origins, sites, limit).iter().enumerate() {
-                    visit(o, list);
-                }
-            }
-            _ => self.in_chunks(
-                |o| {
-                    let mut list = self.within_one(o, limit[o]);
-                    list.sort_unstable_by_key(|x| x.0);
-                    list
-                },
-                |o, list| visit(o, &list),
-            ),
+            } => network.within(origins, sites, limit),
+            _ => Lists::build(self.origins.len(), |o, list| {
+                list.extend(self.within_one(o, limit[o]));
+            }),
         }
     }
 
     /// Like [`within`](Self::within) without the costs, which the great circle then needn't
-    /// compute: the covering models' question.
+    /// compute, and handed over one origin at a time so that the great circle need not hold
+    /// them all: the covering models' question.
     pub fn within_ids(&self, limit: &[f64], mut visit: impl FnMut(usize, Vec<u32>)) {
         match &self.answer {
             Answer::GreatCircle(index) => self.in_chunks(
@@ -223,9 +216,11 @@ impl<'a> Costs<'a> {
                 },
                 visit,
             ),
-            _ => self.within(limit, |o, list| {
-                visit(o, list.iter().map(|x| x.0).collect())
-            }),
+            _ => {
+                for (o, list) in self.within(limit).iter().enumerate() {
+                    visit(o, list.iter().map(|x| x.0).collect());
+                }
+            }
         }
     }
 
@@ -318,11 +313,9 @@ impl<'a> Costs<'a> {
             Answer::Matrix { .. } => (0..self.origins.len())
                 .into_par_iter()
                 .map(|o| {
-                    // Sorted by site, so keeping the first of equal costs keeps the lower one.
-                    let mut list = self.within_one(o, f64::INFINITY);
-                    list.sort_unstable_by_key(|x| x.0);
-                    list.into_iter()
-                        .reduce(|a, b| if b.1 < a.1 { b } else { a })
+                    self.within_one(o, f64::INFINITY)
+                        .into_iter()
+                        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
                         .map(closest)
                 })
                 .collect(),

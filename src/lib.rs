@@ -8,6 +8,8 @@
 //! - [`spatial`]: great-circle distance in metres, an R-tree over unit vectors for exact radius and
 //!   nearest queries ([`spatial::PointIndex`]), and the point-in-polygon join
 //!   ([`spatial::NeighbourhoodIndex`]).
+//! - [`lists`]: compressed per-key lists, the shape of every "which sites for each place"
+//!   answer.
 //! - [`io`]: the only code that knows file formats; validating readers and writers.
 //! - [`summary`]: weight by area kind and neighbourhood, with nothing dropped.
 //! - [`access`]: how well a given set of centres serves the demand: nearest centre and distance,
@@ -29,6 +31,7 @@ pub mod cost;
 pub mod error;
 pub mod generate;
 pub mod io;
+pub mod lists;
 pub mod map;
 pub mod model;
 pub mod network;

@@ -1,6 +1,7 @@
 //! The nearest open centre of every demand point, and the centres within a radius of it.
 
 use crate::cost::{CostSource, Costs, Side};
+use crate::lists::Lists;
 use crate::model::{DemandPoint, Site};
 
 /// A demand point's nearest open centre.
@@ -88,10 +89,7 @@ impl<'a> OpenCentres<'a> {
 
     /// For every demand point, the open centres `(position in open, cost)` within its
     /// `limit` (inclusive), sorted by position.
-    pub fn within(&self, limit: &[f64]) -> Vec<Vec<(u32, f64)>> {
-        let mut lists = Vec::with_capacity(limit.len());
-        self.costs
-            .within(limit, |_, list| lists.push(list.to_vec()));
-        lists
+    pub fn within(&self, limit: &[f64]) -> Lists {
+        self.costs.within(limit)
     }
 }

@@ -17,6 +17,7 @@ pub use graph::{Edge, Graph};
 pub use snap::Snap;
 
 use crate::error::{Error, Result};
+use crate::lists::Lists;
 use crate::model::{Road, Travel, WALK_KMH};
 use geo::Point;
 use rayon::prelude::*;
@@ -26,6 +27,7 @@ use serde::Serialize;
 use snap::Snapper;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 /// What a cost along the network measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
@@ -193,19 +195,19 @@ impl Network {
 
     /// For every origin, the sites within its `limit` (cost units) and their costs, sorted by
     /// site: one bounded search per site towards it, in parallel.
-    pub fn within(&self, origins: &Places, sites: &Places, limit: &[f64]) -> Vec<Vec<(u32, f64)>> {
+    pub fn within(&self, origins: &Places, sites: &Places, limit: &[f64]) -> Lists {
         let bound = limit.iter().copied().fold(0.0, f64::max);
         let by_site: Vec<Vec<(u32, f64)>> = (0..sites.len())
             .into_par_iter()
             .map(|s| self.reaching(origins, sites, s, bound, &|o| limit[o as usize]))
             .collect();
-        let mut by_origin: Vec<Vec<(u32, f64)>> = vec![Vec::new(); origins.len()];
-        for (s, list) in by_site.into_iter().enumerate() {
-            for (o, c) in list {
-                by_origin[o as usize].push((s as u32, c));
-            }
-        }
-        by_origin
+        // Sites in ascending order, so each origin's list comes out sorted by site.
+        let entries: Vec<(u32, u32, f64)> = by_site
+            .iter()
+            .enumerate()
+            .flat_map(|(s, list)| list.iter().map(move |&(o, c)| (o, s as u32, c)))
+            .collect();
+        Lists::grouped(origins.len(), &entries)
     }
 
     /// Settles every vertex from which the snapped site is reached within `bound`, calling
@@ -238,8 +240,9 @@ impl Network {
                 *b = b.min(c);
             }
         };
+        let exits = origins.exits(self);
         self.towards(snap, bound, |v, d| {
-            for (o, a) in origins.exits.of(v) {
+            for &(o, a) in &exits[v as usize] {
                 reach(o, d + a);
             }
         });
@@ -292,6 +295,7 @@ impl Network {
     /// search from each origin.
     pub fn rows(&self, origins: &Places, sites: &Places, which: &[usize]) -> Vec<Vec<f64>> {
         let n = self.graph.vertex.len();
+        let entries = sites.entries(self);
         which
             .par_iter()
             .map_init(Scratch::default, |scratch, &o| {
@@ -307,7 +311,7 @@ impl Network {
                     f64::INFINITY,
                     scratch,
                     |v, d| {
-                        for (s, a) in sites.entries.of(v) {
+                        for &(s, a) in &entries[v as usize] {
                             row[s as usize] = row[s as usize].min(d + a);
                         }
                     },
@@ -330,8 +334,8 @@ impl Network {
         let unlimited = vec![f64::INFINITY; origins.len()];
         let lists = self.within(origins, sites, &unlimited);
         let mut table = vec![f64::INFINITY; origins.len() * m];
-        for (o, list) in lists.into_iter().enumerate() {
-            for (s, c) in list {
+        for (o, list) in lists.iter().enumerate() {
+            for &(s, c) in list {
                 table[o * m + s as usize] = c;
             }
         }
@@ -487,79 +491,62 @@ pub struct SnapSummary {
     pub detached_weight: f64,
 }
 
-/// Compressed rows of `(place, cost)` per key.
-#[derive(Debug, Clone, Default)]
-struct Rows {
-    offsets: Vec<u32>,
-    item: Vec<u32>,
-    cost: Vec<f64>,
-}
-
-impl Rows {
-    /// Groups `(key, item, cost)` entries by key over `0..n`; entries come in ascending item
-    /// order, and a counting sort keeps that order within each key.
-    fn new(n: usize, entries: Vec<(u32, u32, f64)>) -> Self {
-        let mut offsets = vec![0u32; n + 1];
-        for &(key, _, _) in &entries {
-            offsets[key as usize + 1] += 1;
-        }
-        for i in 0..n {
-            offsets[i + 1] += offsets[i];
-        }
-        let mut next = offsets.clone();
-        let mut item = vec![0u32; entries.len()];
-        let mut cost = vec![0.0; entries.len()];
-        for (key, i, c) in entries {
-            let at = &mut next[key as usize];
-            item[*at as usize] = i;
-            cost[*at as usize] = c;
-            *at += 1;
-        }
-        Rows {
-            offsets,
-            item,
-            cost,
-        }
-    }
-
-    fn of(&self, key: u32) -> impl Iterator<Item = (u32, f64)> + '_ {
-        let range = self.offsets[key as usize] as usize..self.offsets[key as usize + 1] as usize;
-        self.item[range.clone()]
-            .iter()
-            .copied()
-            .zip(self.cost[range].iter().copied())
-    }
-}
-
 /// A set of places snapped to the network, indexed both as origins (the vertices each leads to)
 /// and as destinations (the vertices that lead into each), and by edge.
 #[derive(Debug, Clone)]
 pub struct Places {
     all: Vec<Snap>,
     reachable: Vec<bool>,
-    exits: Rows,
-    entries: Rows,
-    edge: Rows,
+    /// By the vertex each way out leads to; built on first use, as places serve as origins or
+    /// as sites and rarely as both, and a province's households make this list large.
+    exits: OnceLock<Lists>,
+    /// By the vertex each way in comes from; built on first use, like `exits`.
+    entries: OnceLock<Lists>,
+    edge: Lists,
 }
 
 impl Places {
     fn new(network: &Network, all: Vec<Snap>) -> Self {
         let reachable: Vec<bool> = all.iter().map(|s| s.leg_m <= network.snap_max_m).collect();
-        let (mut exits, mut entries, mut edge) = (Vec::new(), Vec::new(), Vec::new());
-        for (i, snap) in all.iter().enumerate().filter(|(i, _)| reachable[*i]) {
-            let i = i as u32;
-            exits.extend(network.exits(snap).map(|(v, c, _)| (v, i, c)));
-            entries.extend(network.entries(snap).map(|(v, c, _)| (v, i, c)));
-            edge.push((snap.edge, i, 0.0));
-        }
-        let (n, e) = (network.graph.vertex.len(), network.graph.edges.len());
+        let edge: Vec<(u32, u32, f64)> = all
+            .iter()
+            .zip(&reachable)
+            .enumerate()
+            .filter(|&(_, (_, &r))| r)
+            .map(|(i, (snap, _))| (snap.edge, i as u32, 0.0))
+            .collect();
         Places {
-            exits: Rows::new(n, exits),
-            entries: Rows::new(n, entries),
-            edge: Rows::new(e, edge),
+            edge: Lists::grouped(network.graph.edges.len(), &edge),
+            exits: OnceLock::new(),
+            entries: OnceLock::new(),
             all,
             reachable,
         }
+    }
+
+    /// `(place, cost)` of the places that leave by each vertex.
+    fn exits(&self, network: &Network) -> &Lists {
+        self.exits
+            .get_or_init(|| self.by_vertex(network, |snap| network.exits(snap)))
+    }
+
+    /// `(place, cost)` of the places that are entered from each vertex.
+    fn entries(&self, network: &Network) -> &Lists {
+        self.entries
+            .get_or_init(|| self.by_vertex(network, |snap| network.entries(snap)))
+    }
+
+    /// The snapped places' `ways` (vertex, cost, metres) grouped by vertex, in place order.
+    fn by_vertex<'p, W: Iterator<Item = (u32, f64, f64)>>(
+        &'p self,
+        network: &Network,
+        ways: impl Fn(&'p Snap) -> W,
+    ) -> Lists {
+        let entries: Vec<(u32, u32, f64)> = (0..self.len())
+            .filter_map(|i| self.snap(i).map(|snap| (i as u32, snap)))
+            .flat_map(|(i, snap)| ways(snap).map(move |(v, c, _)| (v, i, c)))
+            .collect();
+        Lists::grouped(network.graph.vertex.len(), &entries)
     }
 
     /// Number of places.
@@ -579,6 +566,6 @@ impl Places {
 
     /// Snapped places on edge `e`.
     fn on_edge(&self, e: u32) -> impl Iterator<Item = u32> + '_ {
-        self.edge.of(e).map(|(i, _)| i)
+        self.edge[e as usize].iter().map(|&(i, _)| i)
     }
 }

@@ -303,7 +303,7 @@ fn every_search_agrees_with_floyd_warshall_on_the_raw_segments() {
                 assert_eq!(
                     got, expected,
                     "seed {seed} within, origin {i}: {:?} want {:?} limit {}",
-                    within[i], want[i], limit[i]
+                    &within[i], want[i], limit[i]
                 );
             }
             for &(j, c) in &within[i] {
