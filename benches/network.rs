@@ -65,7 +65,7 @@ fn benches(c: &mut Criterion) {
     let pairs: usize = net
         .within(&origins, &sites, &limit)
         .iter()
-        .map(Vec::len)
+        .map(<[_]>::len)
         .sum();
     let reached = net
         .nearest(&origins, &sites, 1)

@@ -44,33 +44,33 @@ impl Lists {
     /// The lists of keys `0..n`, each filled by `fill(key, list)` (which appends to `list`) and
     /// then put in ascending item order; keys are answered in parallel blocks.
     pub fn build(n: usize, fill: impl Fn(usize, &mut Vec<(u32, f64)>) + Sync) -> Self {
-        let blocks: Vec<(Vec<usize>, Vec<(u32, f64)>)> = (0..n.div_ceil(BLOCK))
+        let blocks: Vec<Lists> = (0..n.div_ceil(BLOCK))
             .into_par_iter()
             .map(|b| {
                 let keys = b * BLOCK..((b + 1) * BLOCK).min(n);
-                let mut lengths = Vec::with_capacity(keys.len());
-                let mut entries = Vec::new();
+                let mut block = Lists {
+                    offsets: Vec::with_capacity(keys.len() + 1),
+                    entries: Vec::new(),
+                };
+                block.offsets.push(0);
                 for key in keys {
-                    let start = entries.len();
-                    fill(key, &mut entries);
-                    entries[start..].sort_unstable_by_key(|&(item, _)| item);
-                    lengths.push(entries.len() - start);
+                    let start = block.entries.len();
+                    fill(key, &mut block.entries);
+                    block.entries[start..].sort_unstable_by_key(|&(item, _)| item);
+                    block.offsets.push(block.entries.len());
                 }
-                (lengths, entries)
+                block
             })
             .collect();
-        let total = blocks.iter().map(|(_, e)| e.len()).sum();
         let mut lists = Lists {
             offsets: Vec::with_capacity(n + 1),
-            entries: Vec::with_capacity(total),
+            entries: Vec::with_capacity(blocks.iter().map(|b| b.entries.len()).sum()),
         };
         lists.offsets.push(0);
-        for (lengths, entries) in blocks {
-            for length in lengths {
-                let end = lists.offsets.last().copied().unwrap_or(0) + length;
-                lists.offsets.push(end);
-            }
-            lists.entries.extend(entries);
+        for block in blocks {
+            let base = lists.entries.len();
+            lists.offsets.extend(block.offsets[1..].iter().map(|&o| base + o));
+            lists.entries.extend(block.entries);
         }
         lists
     }

@@ -215,7 +215,12 @@ fn load(files: Files) -> siting::Result<Data> {
             network.path.display()
         )));
     }
-    let demand = io::read_demand(files.demand)?;
+    // The two largest inputs are read side by side: each has serial stretches.
+    let (demand, network) = rayon::join(
+        || io::read_demand(files.demand),
+        || files.network.map(NetworkSpec::build).transpose(),
+    );
+    let demand = demand?;
     let sites = io::read_sites(files.sites)?;
     let hoods = files.hoods.map(io::read_neighbourhoods).transpose()?;
     if let Some(loaded) = &hoods {
@@ -225,7 +230,7 @@ fn load(files: Files) -> siting::Result<Data> {
         .cost
         .map(|path| io::read_cost(path, &demand, &sites))
         .transpose()?;
-    let network = files.network.map(NetworkSpec::build).transpose()?;
+    let network = network?;
     Ok(Data {
         demand,
         sites,

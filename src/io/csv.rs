@@ -60,10 +60,12 @@ struct Records<T> {
 }
 
 impl<T> Records<T> {
-    fn new() -> Self {
+    /// Room for `n` records: sized once, since growing millions of records would copy them
+    /// into fresh memory over and over.
+    fn with_capacity(n: usize) -> Self {
         Records {
-            values: Vec::new(),
-            lines: Vec::new(),
+            values: Vec::with_capacity(n),
+            lines: Vec::with_capacity(n),
         }
     }
 
@@ -124,13 +126,15 @@ fn read_rows<C: Sync, T: Send>(
     let width = names.len();
     let columns = bind(&Columns { path, names })?;
     let body = header.position().byte() as usize;
-    let parsed: Vec<Result<Records<T>, ReadError>> = pieces(&bytes, body)
+    let pieces = pieces(&bytes, body);
+    let most = pieces.iter().map(|p| p.most_records).sum();
+    let parsed: Vec<Result<Records<T>, ReadError>> = pieces
         .into_par_iter()
         .map(|piece| {
             let mut reader = reader()
                 .has_headers(false)
                 .from_reader(&bytes[piece.start..piece.end]);
-            let mut records = Records::new();
+            let mut records = Records::with_capacity(piece.most_records);
             let mut record = ByteRecord::new();
             while reader
                 .read_byte_record(&mut record)
@@ -160,7 +164,7 @@ fn read_rows<C: Sync, T: Send>(
             Ok(records)
         })
         .collect();
-    let mut all = Records::new();
+    let mut all = Records::with_capacity(most);
     for piece in parsed {
         let piece = piece?;
         all.values.extend(piece.values);
@@ -189,6 +193,8 @@ struct Piece {
     end: usize,
     /// Line ends before `start`, so that line numbers count from the top of the file.
     lines_before: u64,
+    /// Its lines: no more records than that.
+    most_records: usize,
 }
 
 /// Cuts `bytes[body..]` into pieces of about [`PIECE_BYTES`] that end at line ends; one piece if
@@ -216,6 +222,7 @@ fn pieces(bytes: &[u8], body: usize) -> Vec<Piece> {
                 start: w[0],
                 end: w[1],
                 lines_before,
+                most_records: count + 1,
             };
             lines_before += count as u64;
             piece
