@@ -69,7 +69,9 @@ impl Lists {
         lists.offsets.push(0);
         for block in blocks {
             let base = lists.entries.len();
-            lists.offsets.extend(block.offsets[1..].iter().map(|&o| base + o));
+            lists
+                .offsets
+                .extend(block.offsets[1..].iter().map(|&o| base + o));
             lists.entries.extend(block.entries);
         }
         lists

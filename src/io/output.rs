@@ -5,6 +5,7 @@ use crate::assign::rotate::Visit;
 use crate::assign::{AssignRow, CentreLoad};
 use crate::model::{AreaKind, DemandPoint, Neighbourhood, Site};
 use geojson::{Feature, FeatureCollection, GeometryValue, JsonObject};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::io::Write;
 
@@ -23,33 +24,32 @@ pub fn write_assignment(
     sites: &[Site],
     nearest: &[Option<Nearest>],
 ) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
     // By travel time along roads, `distance_m` is the fastest way's length and `minutes` its
     // time.
     let timed = nearest.iter().flatten().any(|n| n.route_m.is_some());
-    if timed {
-        w.write_record(["demand_id", "centre_id", "distance_m", "minutes"])?;
+    let header: &[&str] = if timed {
+        &["demand_id", "centre_id", "distance_m", "minutes"]
     } else {
-        w.write_record(["demand_id", "centre_id", "distance_m"])?;
-    }
-    for (d, n) in demand.iter().zip(nearest) {
+        &["demand_id", "centre_id", "distance_m"]
+    };
+    write_rows(out, header, nearest, |i, n, w| {
+        let id = demand[i].id.as_str();
         match n {
             Some(n) if timed => w.write_record([
-                d.id.as_str(),
+                id,
                 sites[n.site].id.as_str(),
                 &format!("{:.3}", n.route_m.unwrap_or(f64::NAN)),
                 &format!("{:.3}", n.distance_m),
-            ])?,
+            ]),
             Some(n) => w.write_record([
-                d.id.as_str(),
+                id,
                 sites[n.site].id.as_str(),
                 &format!("{:.3}", n.distance_m),
-            ])?,
-            None if timed => w.write_record([d.id.as_str(), "", "", ""])?,
-            None => w.write_record([d.id.as_str(), "", ""])?,
+            ]),
+            None if timed => w.write_record([id, "", "", ""]),
+            None => w.write_record([id, "", ""]),
         }
-    }
-    w.flush()
+    })
 }
 
 /// `assignment.csv` of `siting assign`: `demand_id,centre_id,weight,distance_m`, one row per
@@ -60,9 +60,8 @@ pub fn write_split_assignment(
     sites: &[Site],
     rows: &[AssignRow],
 ) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(["demand_id", "centre_id", "weight", "distance_m"])?;
-    for r in rows {
+    let header = ["demand_id", "centre_id", "weight", "distance_m"];
+    write_rows(out, &header, rows, |_, r, w| {
         let id = demand[r.demand].id.as_str();
         let weight = r.weight.to_string();
         match r.centre {
@@ -71,11 +70,49 @@ pub fn write_split_assignment(
                 sites[s].id.as_str(),
                 &weight,
                 &format!("{:.3}", r.distance_m),
-            ])?,
-            None => w.write_record([id, "", &weight, ""])?,
+            ]),
+            None => w.write_record([id, "", &weight, ""]),
+        }
+    })
+}
+
+/// Rows formatted in parallel, this many to a block.
+const ROW_BLOCK: usize = 1 << 14;
+
+/// Writes `header` and a CSV record per item with `record(index, item, writer)`. Tables of a
+/// province's households are millions of rows, so blocks of rows are formatted in parallel and
+/// written in order: the bytes are the same as writing row by row.
+fn write_rows<T: Sync>(
+    mut out: impl Write,
+    header: &[&str],
+    items: &[T],
+    record: impl Fn(usize, &T, &mut csv::Writer<&mut Vec<u8>>) -> csv::Result<()> + Sync,
+) -> std::io::Result<()> {
+    let mut text = Vec::new();
+    csv::Writer::from_writer(&mut text).write_record(header)?;
+    out.write_all(&text)?;
+    // A bounded number of blocks at a time, so that the text never all sits in memory.
+    const BATCH: usize = ROW_BLOCK * 16;
+    for (a, batch) in items.chunks(BATCH).enumerate() {
+        let blocks: Vec<std::io::Result<Vec<u8>>> = batch
+            .par_chunks(ROW_BLOCK)
+            .enumerate()
+            .map(|(b, block)| {
+                let mut text = Vec::new();
+                let mut w = csv::Writer::from_writer(&mut text);
+                for (k, item) in block.iter().enumerate() {
+                    record(a * BATCH + b * ROW_BLOCK + k, item, &mut w)?;
+                }
+                w.flush()?;
+                drop(w);
+                Ok(text)
+            })
+            .collect();
+        for block in blocks {
+            out.write_all(&block?)?;
         }
     }
-    w.flush()
+    out.flush()
 }
 
 /// The columns of `loads.csv`, in order: the fields of [`CentreLoad`].
@@ -300,6 +337,59 @@ fn write_table<T: Serialize>(out: impl Write, columns: &[&str], rows: &[T]) -> s
 mod tests {
     use super::*;
     use crate::access::Figures;
+
+    /// Blocks formatted in parallel give the bytes of one writer going row by row, across
+    /// block and batch boundaries, ids that need quoting and unreachable points included.
+    #[test]
+    fn the_assignment_in_blocks_is_the_assignment_row_by_row() {
+        let n = 16 * ROW_BLOCK + ROW_BLOCK / 2 + 3;
+        let demand: Vec<DemandPoint> = (0..n)
+            .map(|i| DemandPoint {
+                id: if i % 1000 == 7 {
+                    format!("h,{i}")
+                } else {
+                    format!("h{i}")
+                },
+                position: geo::Point::new(0.0, 0.0),
+                weight: 1.0,
+                group: None,
+            })
+            .collect();
+        let sites: Vec<Site> = (0..3)
+            .map(|s| Site {
+                id: format!("c{s}"),
+                position: geo::Point::new(0.0, 0.0),
+                capacity: None,
+                fixed: false,
+            })
+            .collect();
+        let nearest: Vec<Option<Nearest>> = (0..n)
+            .map(|i| {
+                (i % 11 != 0).then(|| Nearest {
+                    site: i % 3,
+                    distance_m: i as f64 / 7.0,
+                    route_m: None,
+                })
+            })
+            .collect();
+        let mut blocks = Vec::new();
+        write_assignment(&mut blocks, &demand, &sites, &nearest).unwrap();
+        let mut one = csv::Writer::from_writer(Vec::new());
+        one.write_record(["demand_id", "centre_id", "distance_m"])
+            .unwrap();
+        for (d, n) in demand.iter().zip(&nearest) {
+            match n {
+                Some(n) => one.write_record([
+                    d.id.clone(),
+                    sites[n.site].id.clone(),
+                    format!("{:.3}", n.distance_m),
+                ]),
+                None => one.write_record([d.id.clone(), String::new(), String::new()]),
+            }
+            .unwrap();
+        }
+        assert!(blocks == one.into_inner().unwrap(), "the bytes differ");
+    }
 
     /// Every serialised field has a column and every column a field.
     #[test]
