@@ -226,6 +226,15 @@ fn load(files: Files) -> siting::Result<Data> {
     if let Some(loaded) = &hoods {
         warn_all(&loaded.warnings);
     }
+    if let Some(loaded) = &hoods {
+        check_not_swapped(
+            &loaded.value,
+            &[
+                (files.demand, demand.iter().map(|d| d.position).collect()),
+                (files.sites, sites.iter().map(|s| s.position).collect()),
+            ],
+        )?;
+    }
     let cost = files
         .cost
         .map(|path| io::read_cost(path, &demand, &sites))
@@ -238,6 +247,21 @@ fn load(files: Files) -> siting::Result<Data> {
         cost,
         network,
     })
+}
+
+/// Fails (exit 2, naming the file) when a file's points look like longitude and latitude
+/// swapped against the neighbourhoods: inside the valid ranges, so no reader can tell alone.
+fn check_not_swapped(
+    hoods: &[siting::model::Neighbourhood],
+    files: &[(&std::path::Path, Vec<geo::Point<f64>>)],
+) -> siting::Result<()> {
+    let index = siting::spatial::NeighbourhoodIndex::new(hoods);
+    for (path, points) in files {
+        if let Some(swapped) = index.looks_swapped(points) {
+            return Err(siting::ReadError::file(path, swapped.to_string()).into());
+        }
+    }
+    Ok(())
 }
 
 /// Reads the demand and the open centres of `access` and `assign`, with the neighbourhoods, cost

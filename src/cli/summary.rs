@@ -32,12 +32,23 @@ pub fn summarise(
     candidates: Option<&Path>,
     network: Option<&super::NetworkSpec>,
 ) -> siting::Result<Summary> {
+    let demand_path = demand;
     let demand = demand.map(io::read_demand).transpose()?;
     let hoods = neighbourhoods.map(io::read_neighbourhoods).transpose()?;
     if let Some(loaded) = &hoods {
         super::warn_all(&loaded.warnings);
     }
     let sites = candidates.map(io::read_sites).transpose()?;
+    if let Some(loaded) = &hoods {
+        let mut files = Vec::new();
+        if let (Some(path), Some(points)) = (demand_path, &demand) {
+            files.push((path, points.iter().map(|d| d.position).collect()));
+        }
+        if let (Some(path), Some(sites)) = (candidates, &sites) {
+            files.push((path, sites.iter().map(|s| s.position).collect()));
+        }
+        super::check_not_swapped(&loaded.value, &files)?;
+    }
     let summary = Summary::new(
         demand.as_deref(),
         hoods.as_ref().map(|l| l.value.as_slice()),

@@ -9,6 +9,31 @@ use rstar::{AABB, RTree};
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
 
+/// Points looked at by [`NeighbourhoodIndex::looks_swapped`].
+pub const SWAP_SAMPLE: usize = 20_000;
+
+/// The evidence that a file's coordinates are swapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Swapped {
+    /// Points looked at.
+    pub sampled: usize,
+    /// Of those, inside some neighbourhood as given.
+    pub inside: usize,
+    /// Of those, inside some neighbourhood with longitude and latitude swapped.
+    pub inside_swapped: usize,
+}
+
+impl std::fmt::Display for Swapped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "longitude and latitude look swapped: of {} points, {} fall inside a neighbourhood as \
+             given and {} once swapped (the order is lon, lat; x, y)",
+            self.sampled, self.inside, self.inside_swapped
+        )
+    }
+}
+
 /// Neighbourhood polygons indexed by bounding box.
 pub struct NeighbourhoodIndex<'a> {
     tree: RTree<Entry>,
@@ -47,6 +72,26 @@ impl<'a> NeighbourhoodIndex<'a> {
             .min()
     }
 
+    /// Whether `points` look like latitude/longitude swapped: most of them outside every
+    /// neighbourhood, and most inside once swapped. Both orders are valid positions wherever
+    /// |lon| <= 90 (all of Iran), so the ranges alone cannot tell. Looks at an evenly spread
+    /// sample of at most [`SWAP_SAMPLE`] points.
+    pub fn looks_swapped(&self, points: &[Point<f64>]) -> Option<Swapped> {
+        let step = points.len().div_ceil(SWAP_SAMPLE).max(1);
+        let sample: Vec<Point<f64>> = points.iter().step_by(step).copied().collect();
+        let inside = |p: &Point<f64>| self.locate(*p).is_some();
+        let as_given = sample.par_iter().filter(|p| inside(p)).count();
+        let swapped = sample
+            .par_iter()
+            .filter(|p| p.x().abs() <= 90.0 && inside(&Point::new(p.y(), p.x())))
+            .count();
+        (2 * as_given < sample.len() && 2 * swapped > sample.len()).then_some(Swapped {
+            sampled: sample.len(),
+            inside: as_given,
+            inside_swapped: swapped,
+        })
+    }
+
     /// [`locate`](Self::locate) for every point, in parallel; the output is in input order.
     pub fn locate_all(&self, points: &[Point<f64>]) -> Vec<Option<u32>> {
         points.par_iter().map(|&p| self.locate(p)).collect()
@@ -77,6 +122,34 @@ mod tests {
             kind: AreaKind::Urban,
             geometry: MultiPolygon(vec![polygon]),
         }
+    }
+
+    #[test]
+    fn swapped_points_are_told_from_points_outside() {
+        // A neighbourhood around (51, 32), lon > lat as in Iran.
+        let hoods = [hood("a", Polygon::new(square(50.0, 31.0, 2.0), vec![]))];
+        let index = NeighbourhoodIndex::new(&hoods);
+        let inside: Vec<Point<f64>> = (0..100)
+            .map(|i| Point::new(50.5 + f64::from(i) / 100.0, 32.0))
+            .collect();
+        let flipped: Vec<Point<f64>> = inside.iter().map(|p| Point::new(p.y(), p.x())).collect();
+        assert_eq!(index.looks_swapped(&inside), None);
+        let swapped = index
+            .looks_swapped(&flipped)
+            .expect("every point is inside once swapped");
+        assert_eq!(
+            (swapped.sampled, swapped.inside, swapped.inside_swapped),
+            (100, 0, 100)
+        );
+        // Far away but not swapped: nothing to say.
+        let elsewhere: Vec<Point<f64>> = inside
+            .iter()
+            .map(|p| Point::new(p.x() - 20.0, p.y()))
+            .collect();
+        assert_eq!(index.looks_swapped(&elsewhere), None);
+        // Half in and half swapped: the majority decides, and here none.
+        let mixed: Vec<Point<f64>> = inside[..50].iter().chain(&flipped[50..]).copied().collect();
+        assert_eq!(index.looks_swapped(&mixed), None);
     }
 
     #[test]

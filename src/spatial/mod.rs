@@ -6,4 +6,4 @@ mod join;
 
 pub use distance::{EARTH_RADIUS_M, UnitVector, chord_for_metres, haversine_m, metres_for_chord};
 pub use index::PointIndex;
-pub use join::NeighbourhoodIndex;
+pub use join::{NeighbourhoodIndex, SWAP_SAMPLE, Swapped};
