@@ -102,3 +102,96 @@ fn swapped_coordinates_inside_the_valid_ranges_are_an_error_naming_the_file() {
         "{err}"
     );
 }
+
+/// `n` demand points over the demo's area, a different weight each, for a run long enough to be
+/// killed at many moments.
+fn many_points(dir: &Path, n: usize) -> PathBuf {
+    let mut text = String::from("id,lon,lat,weight\n");
+    for i in 0..n {
+        let (x, y) = (
+            (i * 7919 % 1000) as f64 / 1000.0,
+            (i * 104_729 % 1000) as f64 / 1000.0,
+        );
+        text.push_str(&format!(
+            "p{i},{:.6},{:.6},{}\n",
+            48.10 + 0.08 * x,
+            30.38 + 0.08 * y,
+            1 + i % 5
+        ));
+    }
+    let path = dir.join("many.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The files of a folder and their bytes.
+fn contents(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_run_killed_at_any_moment_leaves_each_output_as_it_was_or_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let demand = many_points(dir.path(), 300_000);
+    let hoods = demo("neighbourhoods.geojson");
+    let centres = demo("candidates.csv");
+    let access = |radius: &str, out: &Path| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_siting"));
+        command
+            .args(["access", "--demand"])
+            .arg(&demand)
+            .arg("--centres")
+            .arg(&centres);
+        command
+            .arg("--neighbourhoods")
+            .arg(&hoods)
+            .args(["--radius", radius, "--out"])
+            .arg(out);
+        command
+    };
+    // Before: outputs of another radius; after: what the killed run would have written.
+    let (before, after) = (dir.path().join("before"), dir.path().join("after"));
+    let start = std::time::Instant::now();
+    assert!(access("800", &before).status().unwrap().success());
+    let whole = start.elapsed();
+    assert!(access("1500", &after).status().unwrap().success());
+    let (old, new) = (contents(&before), contents(&after));
+    assert!(old.iter().any(|(name, bytes)| new.get(name) != Some(bytes)));
+
+    let mut states = std::collections::BTreeSet::new();
+    for k in 1..=24 {
+        let out = dir.path().join(format!("killed-{k}"));
+        std::fs::create_dir(&out).unwrap();
+        for (name, bytes) in &old {
+            std::fs::write(out.join(name), bytes).unwrap();
+        }
+        let mut child = access("1500", &out)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(whole * k / 20);
+        child.kill().ok(); // SIGKILL; it may have finished already
+        child.wait().unwrap();
+        for (name, bytes) in contents(&out) {
+            let was = old.get(&name) == Some(&bytes);
+            let done = new.get(&name) == Some(&bytes);
+            assert!(
+                was || done || name.ends_with(".part"),
+                "killed at {k}/20: {name} is neither"
+            );
+            states.insert((name.ends_with(".part"), was, done));
+        }
+    }
+    // The kills landed before, during and after the writing.
+    assert!(states.contains(&(false, true, false)) && states.contains(&(false, false, true)));
+}

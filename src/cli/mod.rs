@@ -142,9 +142,10 @@ fn warn_all(warnings: &[siting::io::Warning]) {
     }
 }
 
-/// Writes `bytes` to `path`, naming the file if that fails.
+/// Writes `bytes` to `path` whole or not at all, naming the file if that fails.
 fn write_file(path: &std::path::Path, bytes: &[u8]) -> siting::Result<()> {
-    std::fs::write(path, bytes).map_err(|e| siting::Error::write(path, e))
+    use std::io::Write;
+    write_with(path, |w| w.write_all(bytes))
 }
 
 /// Creates an output folder (and its parents).
@@ -152,17 +153,13 @@ fn create_dir(path: &std::path::Path) -> siting::Result<()> {
     std::fs::create_dir_all(path).map_err(|e| siting::Error::write(path, e))
 }
 
-/// Creates `path` and hands a buffered writer to `write`, naming the file if anything fails.
+/// Hands a buffered writer to `write` and puts the result at `path` whole or not at all
+/// ([`siting::io::write_atomically`]), naming the file if anything fails.
 fn write_with(
     path: &std::path::Path,
-    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+    write: impl FnOnce(&mut std::io::BufWriter<&mut std::fs::File>) -> std::io::Result<()>,
 ) -> siting::Result<()> {
-    use std::io::Write;
-    let file = std::fs::File::create(path).map_err(|e| siting::Error::write(path, e))?;
-    let mut out = std::io::BufWriter::new(file);
-    write(&mut out)
-        .and_then(|()| out.flush())
-        .map_err(|e| siting::Error::write(path, e))
+    siting::io::write_atomically(path, write).map_err(|e| siting::Error::write(path, e))
 }
 
 /// Prints to stdout; a closed pipe comes back as an error that `main` treats as success.

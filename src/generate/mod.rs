@@ -235,23 +235,17 @@ impl Instance {
     /// `dir`.
     pub fn write(&self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
-        let create = |name: &str| {
+        let write = |name: &str, what: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>| {
             let path = dir.join(name);
-            std::fs::File::create(&path)
-                .map(std::io::BufWriter::new)
-                .map_err(|e| Error::write(&path, e))
-                .map(|file| (path, file))
+            io::write_atomically(&path, |w| what(w)).map_err(|e| Error::write(&path, e))
         };
-        let (path, file) = create("demand.csv")?;
-        io::write_demand_csv(file, &self.demand).map_err(|e| Error::write(&path, e))?;
-        let (path, file) = create("candidates.csv")?;
-        io::write_candidates_csv(file, &self.sites).map_err(|e| Error::write(&path, e))?;
-        let (path, file) = create("neighbourhoods.geojson")?;
-        io::write_neighbourhoods(file, &self.neighbourhoods, |_| Default::default())
-            .map_err(|e| Error::write(&path, e))?;
-        let (path, mut file) = create("roads.geojson")?;
-        io::write_roads(&mut file, &self.roads)
-            .and_then(|()| std::io::Write::flush(&mut file))
-            .map_err(|e| Error::write(&path, e))
+        write("demand.csv", &|w| io::write_demand_csv(w, &self.demand))?;
+        write("candidates.csv", &|w| {
+            io::write_candidates_csv(w, &self.sites)
+        })?;
+        write("neighbourhoods.geojson", &|w| {
+            io::write_neighbourhoods(w, &self.neighbourhoods, |_| Default::default())
+        })?;
+        write("roads.geojson", &|w| io::write_roads(w, &self.roads))
     }
 }

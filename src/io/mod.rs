@@ -4,6 +4,7 @@
 //! feature, the field and the problem. Problems that do not stop the planning (a self-intersecting
 //! polygon) come back as [`Warning`]s for the caller to show.
 
+mod atomic;
 mod csv;
 mod fields;
 mod geojson;
@@ -17,6 +18,7 @@ use crate::model::{CostMatrix, DemandPoint, Neighbourhood, Road, Site, Travel};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use self::atomic::write_atomically;
 pub use self::csv::{read_cost_csv, write_candidates_csv, write_demand_csv};
 pub use self::geojson::{Area, read_areas, write_neighbourhoods};
 pub use self::osm::read_osm_pbf;
