@@ -4,6 +4,7 @@
 //! feature, the field and the problem. Problems that do not stop the planning (a self-intersecting
 //! polygon) come back as [`Warning`]s for the caller to show.
 
+mod crs;
 mod csv;
 mod fields;
 mod geojson;
