@@ -223,8 +223,10 @@ fn self_intersecting_polygon_warns_and_succeeds() {
 
 fn read_cost(file: &str) -> Result<siting::model::CostMatrix, siting::ReadError> {
     let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny");
-    let demand = siting::io::read_demand(&tiny.join("demand.csv")).expect("tiny demand loads");
-    let sites = siting::io::read_sites(&tiny.join("candidates.csv")).expect("tiny sites load");
+    let demand = siting::io::read_demand(&tiny.join("demand.csv"), &Default::default())
+        .expect("tiny demand loads");
+    let sites = siting::io::read_sites(&tiny.join("candidates.csv"), &Default::default())
+        .expect("tiny sites load");
     siting::io::read_cost(&bad_dir().join(file), &demand, &sites)
 }
 

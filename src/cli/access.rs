@@ -35,6 +35,8 @@ pub struct Args {
     cost: Option<PathBuf>,
     #[command(flatten)]
     network: super::NetworkArgs,
+    #[command(flatten)]
+    fields: super::FieldArgs,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
@@ -118,6 +120,7 @@ pub fn run(args: Args) -> Result<()> {
     params.check()?;
 
     let data = super::load_centres(
+        &args.fields,
         &args.demand,
         &args.centres,
         args.neighbourhoods.as_deref(),

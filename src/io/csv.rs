@@ -1,5 +1,6 @@
 //! CSV readers and writers: demand, candidate sites, cost matrices.
 
+use super::FieldMap;
 use super::fields::{self, FieldProblem, SeenIds};
 use crate::error::{Location, ReadError};
 use crate::model::{CostMatrix, DemandPoint, Site};
@@ -53,10 +54,12 @@ impl Row<'_> {
     }
 }
 
-/// Opens `path`, reads its header, finds the columns with `bind`, and calls `parse_row` on every data row. Errors name the line;
-/// an empty file or a header with no rows is an error, because a plan on nothing is a mistake.
+/// Opens `path`, reads its header, finds the columns with `bind`, and calls `parse_row` on every
+/// data row. Errors name the line and the column as the file names it (through `map`); an empty
+/// file or a header with no rows is an error, because a plan on nothing is a mistake.
 fn read_rows<C, T>(
     path: &Path,
+    map: &FieldMap,
     what: &str,
     bind: impl FnOnce(&Columns) -> Result<C, ReadError>,
     mut parse_row: impl FnMut(&C, &Row) -> Result<T, FieldProblem>,
@@ -108,7 +111,7 @@ fn read_rows<C, T>(
         let value = parse_row(&columns, &row).map_err(|p| ReadError {
             path: path.to_owned(),
             location: Location::Line(line),
-            field: Some(p.field.to_owned()),
+            field: Some(map.column(p.field).to_owned()),
             problem: p.problem,
         })?;
         out.push(value);
@@ -133,17 +136,18 @@ impl std::fmt::Display for Line {
 }
 
 /// Reads `id,lon,lat[,weight][,group]`; a missing weight column means every weight is 1.
-pub(super) fn read_demand_csv(path: &Path) -> Result<Vec<DemandPoint>, ReadError> {
+pub(super) fn read_demand_csv(path: &Path, map: &FieldMap) -> Result<Vec<DemandPoint>, ReadError> {
     let mut seen = SeenIds::with_capacity(1024);
     read_rows(
         path,
+        map,
         "demand points (id,lon,lat,weight)",
         |c| {
             Ok((
-                c.required("id")?,
+                c.required(map.column("id"))?,
                 c.required("lon")?,
                 c.required("lat")?,
-                c.optional("weight"),
+                c.optional(map.column("weight")),
                 c.optional("group"),
             ))
         },
@@ -170,14 +174,15 @@ pub(super) fn read_demand_csv(path: &Path) -> Result<Vec<DemandPoint>, ReadError
 }
 
 /// Reads `id,lon,lat[,capacity][,fixed]`.
-pub(super) fn read_sites_csv(path: &Path) -> Result<Vec<Site>, ReadError> {
+pub(super) fn read_sites_csv(path: &Path, map: &FieldMap) -> Result<Vec<Site>, ReadError> {
     let mut seen = SeenIds::with_capacity(1024);
     read_rows(
         path,
+        map,
         "candidate sites (id,lon,lat[,capacity][,fixed])",
         |c| {
             Ok((
-                c.required("id")?,
+                c.required(map.column("id"))?,
                 c.required("lon")?,
                 c.required("lat")?,
                 c.optional("capacity"),
@@ -227,6 +232,7 @@ pub fn read_cost_csv(
         .collect();
     let rows = read_rows(
         path,
+        &FieldMap::default(),
         "costs (demand_id,candidate_id,metres)",
         |c| {
             Ok((

@@ -1,7 +1,7 @@
-//! Field checks shared by the CSV and GeoJSON readers, so both say the same thing about the same
-//! mistake.
+//! Field checks shared by every reader (CSV, GeoJSON, GeoPackage, Shapefile), so all say the same
+//! thing about the same mistake.
 
-use geo::Point;
+use geo::{Coord, LineString, Point, Polygon};
 use std::collections::HashMap;
 
 /// A field-level problem, before the reader adds the file and location.
@@ -47,6 +47,40 @@ pub(super) fn position(lon: f64, lat: f64) -> Result<Point<f64>, FieldProblem> {
         ));
     }
     Ok(Point::new(lon, lat))
+}
+
+/// A polygon from its rings (the outer ring first, then the holes), each already checked
+/// position by position: every ring needs at least 4 positions, the last repeating the first.
+pub(super) fn polygon(rings: Vec<Vec<Coord<f64>>>) -> Result<Polygon<f64>, FieldProblem> {
+    let mut rings = rings.into_iter().enumerate().map(|(r, coords)| {
+        let which = if r == 0 {
+            "the outer ring".to_owned()
+        } else {
+            format!("hole {r}")
+        };
+        if coords.len() < 4 {
+            return Err(FieldProblem::new(
+                "geometry",
+                format!(
+                    "{which} has {} positions; a ring needs at least 4 (the last repeating the \
+                     first)",
+                    coords.len()
+                ),
+            ));
+        }
+        if coords.first() != coords.last() {
+            return Err(FieldProblem::new(
+                "geometry",
+                format!("{which} is not closed: its last position must repeat its first"),
+            ));
+        }
+        Ok(LineString(coords))
+    });
+    let exterior = rings
+        .next()
+        .unwrap_or_else(|| Err(FieldProblem::new("geometry", "the polygon has no rings")))?;
+    let holes = rings.collect::<Result<Vec<_>, _>>()?;
+    Ok(Polygon::new(exterior, holes))
 }
 
 /// Parses a number written as text.
