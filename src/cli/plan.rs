@@ -307,7 +307,7 @@ pub fn plan_loaded(data: &super::Data, request: &Request, out: &Path) -> Result<
 
     super::create_dir(out)?;
     super::write_with(&out.join("plan.json"), |w| io::write_json(w, &report))?;
-    super::access::write_outputs(out, demand, sites, hoods.as_deref(), &measures)?;
+    super::access::write_outputs(out, "plan", demand, sites, hoods.as_deref(), &measures)?;
     super::write_with(&out.join("centres.geojson"), |w| {
         io::write_centres(
             w,

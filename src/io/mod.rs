@@ -10,12 +10,14 @@ mod fields;
 mod geojson;
 mod gis;
 mod gpkg;
+mod gpkg_writer;
 mod mapping;
 mod osm;
 mod output;
 mod roads;
 mod scenario;
 mod shp;
+mod xlsx;
 
 use crate::error::ReadError;
 use crate::model::{CostMatrix, DemandPoint, Neighbourhood, Road, Site, Travel};
@@ -24,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 pub use self::csv::{read_cost_csv, write_candidates_csv, write_demand_csv};
 pub use self::geojson::{Area, read_areas, write_neighbourhoods};
+pub use self::gpkg_writer::{GpkgResults, write_gpkg};
 pub use self::mapping::{FieldMap, parse_kind_map};
 pub use self::osm::read_osm_pbf;
 pub use self::output::{
@@ -33,6 +36,7 @@ pub use self::output::{
 };
 pub use self::roads::{read_roads_geojson, write_roads};
 pub use self::scenario::{PlanOptions, Scenario, Variant, read_scenario};
+pub use self::xlsx::xlsx_workbook;
 
 /// A problem worth telling the user about that does not stop the run.
 #[derive(Debug, Clone, PartialEq)]
