@@ -83,7 +83,7 @@ bad_input! {
     bare_geometry: "--candidates" "candidates-bare-geometry.geojson"
         => ["expected a FeatureCollection", "bare geometry"];
     unknown_extension: "--demand" "demand-unknown-extension.txt"
-        => ["unknown format", ".csv, .geojson or .json"];
+        => ["unknown format", ".csv, .geojson, .json, .gpkg (or .gpkg:LAYER) or .shp"];
     csv_missing_column: "--candidates" "candidates-missing-lat.csv"
         => ["line 1", r#"field "lat""#, r#"missing column "lat""#, "id,lon,latitude"];
     csv_ragged_row: "--demand" "demand-ragged-row.csv"

@@ -147,7 +147,11 @@ pub(super) fn read_demand_csv(path: &Path, map: &FieldMap) -> Result<Vec<DemandP
                 c.required(map.column("id"))?,
                 c.required("lon")?,
                 c.required("lat")?,
-                c.optional(map.column("weight")),
+                if map.is_mapped("weight") {
+                    Some(c.required(map.column("weight"))?)
+                } else {
+                    c.optional("weight")
+                },
                 c.optional("group"),
             ))
         },

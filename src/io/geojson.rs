@@ -101,8 +101,8 @@ fn feature_id(feature: &Feature, map: &FieldMap) -> Option<String> {
     })
 }
 
-/// A numeric property (`name` as mapped): absent or null gives `default`; numeric text is
-/// accepted.
+/// A numeric property (`name` as mapped): absent or null gives `default`, unless the user named
+/// the property; numeric text is accepted.
 fn number_property(
     feature: &Feature,
     map: &FieldMap,
@@ -110,6 +110,9 @@ fn number_property(
     default: Option<f64>,
 ) -> Result<Option<f64>, FieldProblem> {
     match feature.property(map.column(name)) {
+        None | Some(JsonValue::Null) if map.is_mapped(name) => {
+            Err(FieldProblem::new(name, "is missing"))
+        }
         None | Some(JsonValue::Null) => Ok(default),
         Some(JsonValue::Number(n)) => Ok(n.as_f64()),
         Some(JsonValue::String(s)) => fields::number(name, s).map(Some),
@@ -243,7 +246,13 @@ pub(super) fn read_neighbourhoods(
             }
         };
         let geometry = multi_polygon_of(feature)?;
-        let name = text_property(feature, map.column("name")).unwrap_or_else(|| id.clone());
+        let name = match text_property(feature, map.column("name")) {
+            Some(name) => name,
+            None if map.is_mapped("name") => {
+                return Err(FieldProblem::new("name", "is missing"));
+            }
+            None => id.clone(),
+        };
         Ok(Neighbourhood {
             id,
             name,

@@ -101,8 +101,8 @@ pub(super) struct Layer<F> {
     pub features: F,
 }
 
-/// Reads demand points: the id field, `weight` (default 1 when the layer has no such field; a
-/// blank weight is an error) and `group`; Point geometries.
+/// Reads demand points: the id field, `weight` (default 1 when the layer has no such field and
+/// none was named; a blank weight is an error) and `group`; Point geometries.
 pub(super) fn demand(
     path: &Path,
     layer: Layer<impl Features>,
@@ -211,7 +211,7 @@ fn read<T>(
         .map(|&(field, required)| {
             let name = map.column(field);
             let column = fields.iter().position(|f| f == name);
-            if column.is_none() && required {
+            if column.is_none() && (required || map.is_mapped(field)) {
                 return Err(ReadError {
                     path: path.to_owned(),
                     location: Location::File,

@@ -319,7 +319,7 @@ mod tests {
             i32::from_le_bytes([blob[4], blob[5], blob[6], blob[7]]),
             4326
         );
-        let square = Geometry::Rect(Rect::new((0.0, 0.0), (1.0, 2.0))).to_polygon();
+        let square = Rect::new((0.0, 0.0), (1.0, 2.0)).to_polygon();
         let blob = gpkg_blob(&Geometry::Polygon(square)).expect("blob");
         assert_eq!((blob[3] >> 1) & 0b111, 1, "an xy envelope");
     }

@@ -9,26 +9,16 @@ use crate::model::AreaKind;
 /// `kind` and `urban`/`rural`/`informal` (`--id-field`, `--weight-field`, `--name-field`,
 /// `--kind-field`, `--kind-map`).
 /// Applies to every format: CSV columns, GeoJSON properties, GeoPackage and Shapefile fields.
-#[derive(Debug, Clone, PartialEq)]
+/// A field named on purpose must be there: a weight field that is missing is an error, not
+/// a weight of 1 for everyone.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FieldMap {
-    id: String,
-    weight: String,
-    name: String,
-    kind: String,
+    id: Option<String>,
+    weight: Option<String>,
+    name: Option<String>,
+    kind: Option<String>,
     /// `(value as written, kind)`, matched after [`normalise`].
     kinds: Vec<(String, AreaKind)>,
-}
-
-impl Default for FieldMap {
-    fn default() -> Self {
-        FieldMap {
-            id: "id".into(),
-            weight: "weight".into(),
-            name: "name".into(),
-            kind: "kind".into(),
-            kinds: Vec::new(),
-        }
-    }
 }
 
 impl FieldMap {
@@ -40,25 +30,25 @@ impl FieldMap {
 
     /// The column holding ids.
     pub fn id_field(mut self, name: impl Into<String>) -> Self {
-        self.id = name.into();
+        self.id = Some(name.into());
         self
     }
 
     /// The column holding demand weights.
     pub fn weight_field(mut self, name: impl Into<String>) -> Self {
-        self.weight = name.into();
+        self.weight = Some(name.into());
         self
     }
 
     /// The column holding neighbourhood names.
     pub fn name_field(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
+        self.name = Some(name.into());
         self
     }
 
     /// The column holding neighbourhood kinds.
     pub fn kind_field(mut self, name: impl Into<String>) -> Self {
-        self.kind = name.into();
+        self.kind = Some(name.into());
         self
     }
 
@@ -71,12 +61,21 @@ impl FieldMap {
     /// The column a file uses for one of siting's fields (`id`, `weight`, `name`, `kind`); any other
     /// field keeps its own name.
     pub(super) fn column<'a>(&'a self, field: &'a str) -> &'a str {
+        self.mapped(field).unwrap_or(field)
+    }
+
+    /// Whether the user named the column of `field` (then it must be there).
+    pub(super) fn is_mapped(&self, field: &str) -> bool {
+        self.mapped(field).is_some()
+    }
+
+    fn mapped(&self, field: &str) -> Option<&str> {
         match field {
-            "id" => &self.id,
-            "weight" => &self.weight,
-            "name" => &self.name,
-            "kind" => &self.kind,
-            other => other,
+            "id" => self.id.as_deref(),
+            "weight" => self.weight.as_deref(),
+            "name" => self.name.as_deref(),
+            "kind" => self.kind.as_deref(),
+            _ => None,
         }
     }
 
@@ -154,5 +153,6 @@ mod tests {
         assert_eq!(map.column("weight"), "khanevar");
         assert_eq!(map.column("id"), "id");
         assert_eq!(map.column("capacity"), "capacity");
+        assert!(map.is_mapped("weight") && !map.is_mapped("id"));
     }
 }

@@ -48,3 +48,48 @@ ogr2ogr -f "ESRI Shapefile" shp-1256/neighbourhoods.shp "$tiny/neighbourhoods.ge
      ELSE 'غيررسمي' END AS نوع, geometry FROM neighbourhoods"
 ogr2ogr -f "ESRI Shapefile" shp-1256/demand.shp "$tiny/demand.csv" "${csv_points[@]}" \
     -t_srs EPSG:32639 -lco ENCODING=CP1256 -sql "SELECT id AS kod, weight AS khanevar FROM demand"
+
+# bad/: broken inputs for the error tests (tests/gis.rs), each wrong in one way.
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+cat > "$tmp/line.csv" <<'CSV'
+id,weight,WKT
+A,1,"POINT (221470.7 3366788.5)"
+B,2,"POINT (221570.7 3366888.5)"
+C,3,"LINESTRING (221470 3366788, 221570 3366888)"
+CSV
+ogr2ogr -f GPKG bad/line-in-demand.gpkg "$tmp/line.csv" -nln demand -oo GEOM_POSSIBLE_NAMES=WKT \
+    -oo KEEP_GEOM_COLUMNS=NO -oo AUTODETECT_TYPE=YES -a_srs EPSG:32639 -nlt GEOMETRY
+cat > "$tmp/ring.csv" <<'CSV'
+id,name,kind,WKT
+N1,Good,urban,"POLYGON ((221000 3366000, 222000 3366000, 222000 3367000, 221000 3366000))"
+N2,Sliver,rural,"POLYGON ((221000 3366000, 222000 3366000, 221000 3366000))"
+CSV
+ogr2ogr -f GPKG bad/short-ring.gpkg "$tmp/ring.csv" -nln neighbourhoods \
+    -oo GEOM_POSSIBLE_NAMES=WKT -oo KEEP_GEOM_COLUMNS=NO -a_srs EPSG:32639 -nlt POLYGON
+cat > "$tmp/dup.csv" <<'CSV'
+id,lon,lat,weight
+H1,48.10,30.40,1
+H2,48.11,30.41,2
+H1,48.12,30.42,3
+CSV
+ogr2ogr -f GPKG bad/duplicate-id.gpkg "$tmp/dup.csv" -nln demand "${csv_points[@]}" \
+    -t_srs EPSG:32639
+# Natural Earth: a projection proj4rs does not implement.
+ogr2ogr -f GPKG bad/natural-earth.gpkg "$tiny/demand.csv" -nln demand "${csv_points[@]}" \
+    -t_srs "+proj=natearth +lon_0=0 +datum=WGS84 +units=m"
+head -c 3000 tiny-utm39.gpkg > bad/truncated.gpkg
+printf 'id,lon,lat,weight\nH1,48.1,30.4,1\n' > bad/not-a-geopackage.gpkg
+mkdir -p bad/no-prj bad/local-prj bad/unknown-cpg bad/truncated-shp
+for ext in shp shx dbf cpg; do
+    cp "shp-utm39/demand.$ext" "bad/no-prj/demand.$ext"
+    cp "shp-utm39/demand.$ext" "bad/local-prj/demand.$ext"
+    cp "shp-utm39/demand.$ext" "bad/truncated-shp/demand.$ext"
+done
+printf 'LOCAL_CS["Site grid",UNIT["metre",1]]' > bad/local-prj/demand.prj
+cp shp-utm39/demand.prj bad/truncated-shp/demand.prj
+head -c 200 shp-utm39/demand.shp > bad/truncated-shp/demand.shp
+for ext in shp shx dbf prj; do
+    cp "shp-1256/neighbourhoods.$ext" "bad/unknown-cpg/neighbourhoods.$ext"
+done
+printf 'KOI9-X' > bad/unknown-cpg/neighbourhoods.cpg
