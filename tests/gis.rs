@@ -298,7 +298,10 @@ fn access_reads_centres_and_demand_from_a_geopackage() {
 #[test]
 fn plan_gpkg_and_xlsx_are_deterministic_and_read_back() {
     let settings = ["--model", "mclp", "--p", "2", "--radius", "1500"];
-    let (a, b) = (Inputs::tiny().plan(&settings), Inputs::tiny().plan(&settings));
+    let (a, b) = (
+        Inputs::tiny().plan(&settings),
+        Inputs::tiny().plan(&settings),
+    );
     for name in ["plan.gpkg", "plan.xlsx"] {
         assert_eq!(
             std::fs::read(a.path().join(name)).unwrap(),
@@ -337,7 +340,10 @@ fn refused(flag: &str, path: &str, extra: &[&str], needles: &[&str]) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{path}: {stderr}");
     for needle in std::iter::once(&path).chain(needles) {
-        assert!(stderr.contains(needle), "{path}: {needle:?} not in {stderr}");
+        assert!(
+            stderr.contains(needle),
+            "{path}: {needle:?} not in {stderr}"
+        );
     }
 }
 
@@ -430,7 +436,10 @@ fn missing_fields_layers_and_kinds_are_named() {
         "--demand",
         &tiny,
         &[],
-        &["3 layers (candidates, demand, neighbourhoods)", "FILE.gpkg:LAYER"],
+        &[
+            "3 layers (candidates, demand, neighbourhoods)",
+            "FILE.gpkg:LAYER",
+        ],
     );
     refused(
         "--demand",
@@ -442,7 +451,11 @@ fn missing_fields_layers_and_kinds_are_named() {
         "--neighbourhoods",
         &gis("shp-1256/neighbourhoods.shp"),
         &["--id-field", "kod", "--kind-field", "نوع"],
-        &["feature 0 (id \"U1\")", "field \"نوع\"", "unknown kind \"شهري\""],
+        &[
+            "feature 0 (id \"U1\")",
+            "field \"نوع\"",
+            "unknown kind \"شهري\"",
+        ],
     );
     // A named weight column is required in CSV files too.
     refused(
