@@ -329,14 +329,27 @@ mod tests {
     fn values_read_as_the_csv_reader_reads_text() {
         assert_eq!(Value::Integer(17).text("id").ok(), Some(Some("17".into())));
         assert_eq!(Value::Real(17.0).text("id").ok(), Some(Some("17".into())));
-        assert_eq!(Value::Text(" 2.5 ".into()).number("weight").ok(), Some(Some(2.5)));
+        assert_eq!(
+            Value::Text(" 2.5 ".into()).number("weight").ok(),
+            Some(Some(2.5))
+        );
         assert_eq!(Value::Text(" ".into()).number("weight").ok(), Some(None));
         assert!(Value::Text("many".into()).number("weight").is_err());
         assert!(Value::Other("a date").number("weight").is_err());
-        for yes in [Value::Bool(true), Value::Integer(1), Value::Real(1.0), Value::Text("yes".into())] {
+        for yes in [
+            Value::Bool(true),
+            Value::Integer(1),
+            Value::Real(1.0),
+            Value::Text("yes".into()),
+        ] {
             assert_eq!(yes.flag("fixed").ok(), Some(true), "{yes:?}");
         }
-        for no in [Value::Null, Value::Integer(0), Value::Real(0.0), Value::Text(String::new())] {
+        for no in [
+            Value::Null,
+            Value::Integer(0),
+            Value::Real(0.0),
+            Value::Text(String::new()),
+        ] {
             assert_eq!(no.flag("fixed").ok(), Some(false), "{no:?}");
         }
         assert!(Value::Integer(2).flag("fixed").is_err());
