@@ -104,10 +104,18 @@ impl Crs {
     }
 
     fn from_proj(name: String, proj: &str) -> Result<Self, CrsError> {
-        // Without a datum, proj4rs (like PROJ 4) skips the datum shift: refuse instead.
-        if !["+datum=", "+towgs84=", "+nadgrids="]
-            .iter()
-            .any(|p| proj.contains(p))
+        // Without a datum, proj4rs (like PROJ 4) skips the datum shift. That is right for the
+        // WGS84 and GRS80 ellipsoids (WGS84 itself, NAD83, ETRS89: PROJ's ballpark too) and
+        // wrong by up to hundreds of metres for any other: refuse those.
+        if ![
+            "+datum=",
+            "+towgs84=",
+            "+nadgrids=",
+            "+ellps=WGS84",
+            "+ellps=GRS80",
+        ]
+        .iter()
+        .any(|p| proj.contains(p))
         {
             return Err(CrsError::UnknownDatum(name));
         }
@@ -551,6 +559,24 @@ mod tests {
         agrees_with_proj(&Crs::from_wkt(utm).expect("known"), 32640);
         let wkt2 = r#"PROJCRS["WGS 84 / UTM zone 41N",BASEGEOGCRS["WGS 84",DATUM["World Geodetic System 1984",ELLIPSOID["WGS 84",6378137,298.257223563]],ID["EPSG",4326]],CONVERSION["UTM zone 41N",METHOD["Transverse Mercator",ID["EPSG",9807]]],ID["EPSG",32641]]"#;
         assert_eq!(epsg_code(wkt2), Some(32641));
+    }
+
+    /// Iran's ED50(ED77) / UTM 39N (EPSG:2059). `cs2cs -f %.9f EPSG:2059 EPSG:4326` on
+    /// (500000, 3600000) gives 32.535781069 N, 51.000136373 E through PROJ's best operation (a
+    /// 7-parameter Helmert, "1 m"); the registry's 3-parameter shift (-117, -132, -164) lands
+    /// 8 m away: datum shifts are metre-level, unlike the projections themselves.
+    #[test]
+    fn iran_ed77_is_shifted_to_wgs84_within_ten_metres_of_proj() {
+        let crs = Crs::from_epsg(2059).expect("known");
+        let got = crs.to_wgs84(500_000.0, 3_600_000.0).expect("reprojects");
+        let off = metres_apart(got, (51.000136373, 32.535781069));
+        assert!(off < 10.0, "{got:?} is {off} m from PROJ");
+        // Without the shift the point would be about 150 m off.
+        let unshifted = Crs::from_epsg(32639).expect("known");
+        let plain = unshifted
+            .to_wgs84(500_000.0, 3_600_000.0)
+            .expect("reprojects");
+        assert!(metres_apart(plain, got) > 100.0);
     }
 
     #[test]
