@@ -2,7 +2,9 @@
 # Reads siting's plan.gpkg / access.gpkg (and the .xlsx workbooks) back with GDAL, an independent
 # reader: GDAL's GeoPackage validator, the expected layers, feature counts and fields, EPSG:4326,
 # and the demand layer's centres and distances equal to assignment.csv. Needs gdal-bin (ogrinfo,
-# ogr2ogr) and python3-gdal (validate_gpkg.py, installed with gdal-bin on Debian).
+# ogr2ogr) and python3-gdal (validate_gpkg.py, installed with gdal-bin on Debian). Where PyQGIS
+# is installed (Debian's python3-qgis, too heavy to install here), tests/qgis_styles.py also
+# checks that QGIS applies the default styles of the layer_styles table.
 #
 # Usage: tests/gis_check.sh [SITING_BINARY]   (default: target/release/siting, built if missing)
 set -euo pipefail
@@ -85,7 +87,14 @@ hood_fields=(id name kind points total_weight covered_weight covered_share mean_
 outputs() { # DIR STEM DEMAND_FILE NEIGHBOURHOODS_FILE CENTRES
     local dir="$1" stem="$2" gpkg="$1/$2.gpkg" xlsx="$1/$2.xlsx"
     check "$gpkg is a valid GeoPackage" valid_gpkg "$gpkg"
-    check "$gpkg layers" layers_are "$gpkg" "centres neighbourhoods demand"
+    check "$gpkg layers" layers_are "$gpkg" "centres neighbourhoods demand layer_styles"
+    check "$gpkg default styles" test "$(ogrinfo -ro -q "$gpkg" -sql "SELECT group_concat(f_table_name)
+        FROM layer_styles WHERE useAsDefault" | awk -F' = ' '/group_concat/ {print $2}')" \
+        = "centres,neighbourhoods,demand"
+    if /usr/bin/python3 -c "import qgis.core" 2>/dev/null; then
+        check "$gpkg styles applied by QGIS" env QT_QPA_PLATFORM=offscreen \
+            XDG_RUNTIME_DIR="$work" /usr/bin/python3 tests/qgis_styles.py "$gpkg"
+    fi
     for layer in centres neighbourhoods demand; do
         check "$gpkg $layer in EPSG:4326" is_wgs84 "$gpkg" "$layer"
     done

@@ -1,7 +1,9 @@
 //! `plan.gpkg` / `access.gpkg`: the results as one GeoPackage (OGC 12-128r18) that QGIS and
 //! GDAL open in one step, with the layers `centres`, `neighbourhoods` (with their figures, as in
 //! `neighbourhoods.geojson`) and `demand` (each point with its centre and distance, as in
-//! `assignment.csv`), all in WGS84 (EPSG:4326). Written with `rusqlite` into a temporary file
+//! `assignment.csv`), all in WGS84 (EPSG:4326), with default styles in a `layer_styles` table
+//! that QGIS applies on opening (`assets/styles/*.qml`: neighbourhoods by covered share, existing
+//! and new centres, covered and uncovered demand). Written with `rusqlite` into a temporary file
 //! in one transaction through prepared statements, then renamed into place, so a killed run
 //! leaves the old file or the complete new one.
 
@@ -80,14 +82,53 @@ fn write_into(path: &Path, results: &GpkgResults) -> rusqlite::Result<()> {
             }),
         )?;
     }
-    write_demand(&tx, results)?;
+    let covered = write_demand(&tx, results)?;
+    let mut styles = vec![("centres", CENTRES_QML)];
+    if results.neighbourhoods.is_some() {
+        styles.push(("neighbourhoods", NEIGHBOURHOODS_QML));
+    }
+    if covered {
+        styles.push(("demand", DEMAND_QML));
+    }
+    write_styles(&tx, &styles)?;
     tx.commit()
+}
+
+/// QGIS styles (QML) of the layers, applied by default when QGIS opens them.
+const CENTRES_QML: &str = include_str!("../../assets/styles/centres.qml");
+const NEIGHBOURHOODS_QML: &str = include_str!("../../assets/styles/neighbourhoods.qml");
+const DEMAND_QML: &str = include_str!("../../assets/styles/demand.qml");
+
+/// The `layer_styles` table as QGIS reads and writes it in a GeoPackage, registered as an
+/// attributes table, one default style per layer.
+fn write_styles(tx: &Transaction, styles: &[(&str, &str)]) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT,
+           f_table_catalog TEXT(256), f_table_schema TEXT(256), f_table_name TEXT(256),
+           f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT,
+           useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
+           update_time DATETIME);",
+    )?;
+    tx.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) \
+         VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS styles', ?1)",
+        [LAST_CHANGE],
+    )?;
+    let mut insert = tx.prepare(
+        "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, \
+         f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, owner, \
+         update_time) VALUES ('', '', ?1, 'geom', ?1, ?2, '', 1, 'siting', '', ?3)",
+    )?;
+    for (layer, qml) in styles {
+        insert.execute(rusqlite::params![layer, qml, LAST_CHANGE])?;
+    }
+    Ok(())
 }
 
 /// The demand layer: `id`, `weight`, `group` (when any point has one), `neighbourhood_id` (with
 /// neighbourhoods), `centre_id` and `distance_m` as in `assignment.csv` (with `minutes` by
-/// travel time), and `covered` (with a service radius).
-fn write_demand(tx: &Transaction, results: &GpkgResults) -> rusqlite::Result<()> {
+/// travel time), and `covered` (with a service radius). Returns whether it has `covered`.
+fn write_demand(tx: &Transaction, results: &GpkgResults) -> rusqlite::Result<bool> {
     let m = results.measures;
     let with_group = results.demand.iter().any(|d| d.group.is_some());
     let with_hoods = results.neighbourhoods.is_some();
@@ -134,7 +175,8 @@ fn write_demand(tx: &Transaction, results: &GpkgResults) -> rusqlite::Result<()>
         }
         Ok((Geometry::Point(point.position), values))
     });
-    write_layer(tx, "demand", "POINT", columns, rows)
+    write_layer(tx, "demand", "POINT", columns, rows)?;
+    Ok(with_radius)
 }
 
 /// The tables every GeoPackage holds, and the reference systems it must list.
