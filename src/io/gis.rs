@@ -9,6 +9,7 @@ use super::{FieldMap, Loaded};
 use crate::error::{Location, ReadError};
 use crate::model::{DemandPoint, Neighbourhood, Site};
 use geo::{Coord, Geometry, MultiPolygon, Point};
+use std::borrow::Cow;
 use std::path::Path;
 
 /// An attribute value as a GIS file stores it.
@@ -31,13 +32,13 @@ pub(super) enum Value {
 impl Value {
     /// As text (ids, names, groups, kinds); numbers as their shortest decimal, so an integer id
     /// 17 reads as "17".
-    fn text(&self, field: &'static str) -> Result<Option<String>, FieldProblem> {
+    fn text(&self, field: &'static str) -> Result<Option<Cow<'_, str>>, FieldProblem> {
         match self {
             Value::Null => Ok(None),
-            Value::Text(s) => Ok(Some(s.clone())),
-            Value::Integer(i) => Ok(Some(i.to_string())),
-            Value::Real(x) => Ok(Some(x.to_string())),
-            Value::Bool(b) => Ok(Some(b.to_string())),
+            Value::Text(s) => Ok(Some(Cow::Borrowed(s))),
+            Value::Integer(i) => Ok(Some(Cow::Owned(i.to_string()))),
+            Value::Real(x) => Ok(Some(Cow::Owned(x.to_string()))),
+            Value::Bool(b) => Ok(Some(Cow::Owned(b.to_string()))),
             Value::Other(what) => Err(FieldProblem::new(field, format!("is {what}, not text"))),
         }
     }
@@ -127,7 +128,10 @@ pub(super) fn demand(
                 id,
                 position: point(crs, geometry)?,
                 weight,
-                group: values[1].text("group")?.filter(|g| !g.is_empty()),
+                group: values[1]
+                    .text("group")?
+                    .filter(|g| !g.is_empty())
+                    .map(Cow::into_owned),
             })
         },
     )
@@ -177,7 +181,9 @@ pub(super) fn neighbourhoods(
                 FieldProblem::new("kind", "is missing: expected urban, rural or informal")
             })?;
             Ok(Neighbourhood {
-                name: values[0].text("name")?.unwrap_or_else(|| id.clone()),
+                name: values[0]
+                    .text("name")?
+                    .map_or_else(|| id.clone(), Cow::into_owned),
                 kind: map.kind(&kind)?,
                 geometry: multi_polygon(crs, geometry)?,
                 id,
@@ -225,23 +231,25 @@ fn read<T>(
             Ok(column)
         })
         .collect::<Result<Vec<_>, _>>()?;
+    // Where each id was first seen: the feature's index only (the id is the map's key), so
+    // large layers keep one copy of each id.
     let mut seen = SeenIds::with_capacity(1024);
     let mut out = Vec::new();
     features.each(&columns, &mut |index, row| {
-        let id = row.values[0].text("id");
-        let location = Location::Feature {
-            index,
-            id: id.as_ref().ok().cloned().flatten(),
-        };
-        let value = id
+        let values = row.values;
+        let value = values[0]
+            .text("id")
             .and_then(|id| fields::id(id.as_deref().unwrap_or_default()))
             .and_then(|id| {
-                seen.insert(&id, location.clone())?;
-                parse(&row.values[1..], row.geometry, &crs, id)
+                seen.insert(&id, FeatureIndex(index))?;
+                parse(&values[1..], row.geometry, &crs, id)
             })
             .map_err(|p| ReadError {
                 path: path.to_owned(),
-                location,
+                location: Location::Feature {
+                    index,
+                    id: values[0].text("id").ok().flatten().map(Cow::into_owned),
+                },
                 field: Some(map.column(p.field).to_owned()),
                 problem: p.problem,
             })?;
@@ -252,6 +260,16 @@ fn read<T>(
         return Err(ReadError::file(path, "the layer has no features"));
     }
     Ok(out)
+}
+
+/// A feature's 0-based index, as [`SeenIds`] reports where an id was first used.
+#[derive(Clone, Copy)]
+struct FeatureIndex(usize);
+
+impl std::fmt::Display for FeatureIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "feature {}", self.0)
+    }
 }
 
 /// A position in the layer's CRS, reprojected to WGS84 and checked like any other position.
@@ -329,6 +347,7 @@ mod tests {
     fn values_read_as_the_csv_reader_reads_text() {
         assert_eq!(Value::Integer(17).text("id").ok(), Some(Some("17".into())));
         assert_eq!(Value::Real(17.0).text("id").ok(), Some(Some("17".into())));
+        assert_eq!(Value::Null.text("id").ok(), Some(None));
         assert_eq!(
             Value::Text(" 2.5 ".into()).number("weight").ok(),
             Some(Some(2.5))
