@@ -45,7 +45,8 @@ fn load(c: &mut Criterion) {
         let path = dir.path().join(format!("demand_{n}.csv"));
         write_csv(&path, &households(n));
         // Not timed: one load to check the file round-trips before measuring it.
-        let loaded = siting::io::read_demand(&path).expect("the written file loads");
+        let loaded =
+            siting::io::read_demand(&path, &Default::default()).expect("the written file loads");
         assert_eq!(loaded.len(), n);
         drop(loaded);
 
@@ -58,7 +59,10 @@ fn load(c: &mut Criterion) {
             group.sample_size(20);
         }
         group.bench_with_input(BenchmarkId::new("read_demand", n), &path, |b, path| {
-            b.iter(|| siting::io::read_demand(black_box(path)).expect("the written file loads"));
+            b.iter(|| {
+                siting::io::read_demand(black_box(path), &Default::default())
+                    .expect("the written file loads")
+            });
         });
     }
     group.finish();

@@ -10,9 +10,10 @@ pub enum Location {
     File,
     /// A 1-based line of a text file (CSV rows, or the JSON parser's position).
     Line(u64),
-    /// A GeoJSON feature: its 0-based index in the collection and its id when it has one.
+    /// A feature of a GeoJSON collection, GeoPackage layer or Shapefile: its 0-based index in
+    /// file order and its id when it has one.
     Feature {
-        /// Position in the `features` array, counting from 0.
+        /// Position in the `features` array (or the layer's rows), counting from 0.
         index: usize,
         /// The feature's `id` property, when it could be read.
         id: Option<String>,

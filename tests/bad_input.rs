@@ -83,7 +83,7 @@ bad_input! {
     bare_geometry: "--candidates" "candidates-bare-geometry.geojson"
         => ["expected a FeatureCollection", "bare geometry"];
     unknown_extension: "--demand" "demand-unknown-extension.txt"
-        => ["unknown format", ".csv, .geojson or .json"];
+        => ["unknown format", ".csv, .geojson, .json, .gpkg (or .gpkg:LAYER) or .shp"];
     csv_missing_column: "--candidates" "candidates-missing-lat.csv"
         => ["line 1", r#"field "lat""#, r#"missing column "lat""#, "id,lon,latitude"];
     csv_ragged_row: "--demand" "demand-ragged-row.csv"
@@ -223,8 +223,10 @@ fn self_intersecting_polygon_warns_and_succeeds() {
 
 fn read_cost(file: &str) -> Result<siting::model::CostMatrix, siting::ReadError> {
     let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny");
-    let demand = siting::io::read_demand(&tiny.join("demand.csv")).expect("tiny demand loads");
-    let sites = siting::io::read_sites(&tiny.join("candidates.csv")).expect("tiny sites load");
+    let demand = siting::io::read_demand(&tiny.join("demand.csv"), &Default::default())
+        .expect("tiny demand loads");
+    let sites = siting::io::read_sites(&tiny.join("candidates.csv"), &Default::default())
+        .expect("tiny sites load");
     siting::io::read_cost(&bad_dir().join(file), &demand, &sites)
 }
 

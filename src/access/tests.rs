@@ -715,8 +715,8 @@ fn results_do_not_depend_on_the_number_of_threads() {
 #[test]
 fn scores_match_pysal_access() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/access/pysal");
-    let demand = crate::io::read_demand(&dir.join("demand.csv")).unwrap();
-    let sites = crate::io::read_sites(&dir.join("centres.csv")).unwrap();
+    let demand = crate::io::read_demand(&dir.join("demand.csv"), &Default::default()).unwrap();
+    let sites = crate::io::read_sites(&dir.join("centres.csv"), &Default::default()).unwrap();
     let cost = crate::io::read_cost(&dir.join("cost.csv"), &demand, &sites).unwrap();
     let expected = std::fs::read_to_string(dir.join("expected.csv")).unwrap();
     let open: Vec<usize> = (0..sites.len()).collect();

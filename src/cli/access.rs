@@ -35,6 +35,8 @@ pub struct Args {
     cost: Option<PathBuf>,
     #[command(flatten)]
     network: super::NetworkArgs,
+    #[command(flatten)]
+    fields: super::FieldArgs,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
@@ -44,9 +46,11 @@ pub struct Args {
 }
 
 /// Writes access.json, assignment.csv, centres.csv and, with neighbourhoods,
-/// neighbourhoods.geojson and neighbourhoods.csv into `out` (which must exist).
+/// neighbourhoods.geojson and neighbourhoods.csv into `out` (which must exist), and the same
+/// tables as `{stem}.gpkg` (layers for QGIS) and `{stem}.xlsx` (sheets for a welfare office).
 pub fn write_outputs(
     out: &Path,
+    stem: &str,
     demand: &[DemandPoint],
     sites: &[Site],
     neighbourhoods: Option<&[Neighbourhood]>,
@@ -71,7 +75,20 @@ pub fn write_outputs(
             io::write_neighbourhood_table(w, &measures.neighbourhoods)
         })?;
     }
-    Ok(())
+    let gpkg = out.join(format!("{stem}.gpkg"));
+    io::write_gpkg(
+        &gpkg,
+        &io::GpkgResults {
+            demand,
+            sites,
+            neighbourhoods,
+            measures,
+        },
+    )
+    .map_err(|e| siting::Error::write(&gpkg, e))?;
+    let xlsx = out.join(format!("{stem}.xlsx"));
+    let workbook = io::xlsx_workbook(measures).map_err(|e| siting::Error::write(&xlsx, e))?;
+    super::write_file(&xlsx, &workbook)
 }
 
 /// One line a planner reads first.
@@ -118,6 +135,7 @@ pub fn run(args: Args) -> Result<()> {
     params.check()?;
 
     let data = super::load_centres(
+        &args.fields,
         &args.demand,
         &args.centres,
         args.neighbourhoods.as_deref(),
@@ -136,7 +154,14 @@ pub fn run(args: Args) -> Result<()> {
     let measures = measure(&input, &params)?;
     super::warn_network(&measures.access);
     super::create_dir(&args.out)?;
-    write_outputs(&args.out, demand, sites, hoods.as_deref(), &measures)?;
+    write_outputs(
+        &args.out,
+        "access",
+        demand,
+        sites,
+        hoods.as_deref(),
+        &measures,
+    )?;
     let title = format!("Access to {}", centres(sites.len()));
     super::draw::write_drawings(
         &args.out,

@@ -34,6 +34,8 @@ pub struct Args {
     cost: Option<PathBuf>,
     #[command(flatten)]
     network: super::NetworkArgs,
+    #[command(flatten)]
+    fields: super::FieldArgs,
     /// Neighbourhood polygons (GeoJSON with id, name, kind), for access figures per kind.
     #[arg(long)]
     neighbourhoods: Option<PathBuf>,
@@ -146,6 +148,7 @@ pub fn run(args: Args) -> Result<()> {
     radius.check()?;
     radius.check_kinds_known(args.neighbourhoods.is_some())?;
     let data = super::load_centres(
+        &args.fields,
         &args.demand,
         &args.centres,
         args.neighbourhoods.as_deref(),

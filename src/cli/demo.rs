@@ -47,6 +47,7 @@ pub fn run(args: Args) -> siting::Result<()> {
     let (inputs, mut request) = settle(scenario.base)?;
     request.drawing = args.drawing.drawing();
     let summary = super::summary::summarise(
+        &inputs.fields,
         Some(&inputs.demand),
         inputs.neighbourhoods.as_deref(),
         Some(&inputs.candidates),

@@ -193,6 +193,8 @@ impl Data {
 
 /// The input files of a run: demand, sites (candidates or centres), and the optional ones.
 pub struct Files<'a> {
+    /// How the point and polygon inputs name their fields and kinds.
+    fields: &'a siting::io::FieldMap,
     demand: &'a std::path::Path,
     sites: &'a std::path::Path,
     hoods: Option<&'a std::path::Path>,
@@ -214,12 +216,15 @@ fn load(files: Files) -> siting::Result<Data> {
     }
     // The two largest inputs are read side by side: each has serial stretches.
     let (demand, network) = rayon::join(
-        || io::read_demand(files.demand),
+        || io::read_demand(files.demand, files.fields),
         || files.network.map(NetworkSpec::build).transpose(),
     );
     let demand = demand?;
-    let sites = io::read_sites(files.sites)?;
-    let hoods = files.hoods.map(io::read_neighbourhoods).transpose()?;
+    let sites = io::read_sites(files.sites, files.fields)?;
+    let hoods = files
+        .hoods
+        .map(|path| io::read_neighbourhoods(path, files.fields))
+        .transpose()?;
     if let Some(loaded) = &hoods {
         warn_all(&loaded.warnings);
     }
@@ -264,6 +269,7 @@ fn check_not_swapped(
 /// Reads the demand and the open centres of `access` and `assign`, with the neighbourhoods, cost
 /// matrix and road network their flags name.
 fn load_centres(
+    fields: &FieldArgs,
     demand: &std::path::Path,
     centres: &std::path::Path,
     hoods: Option<&std::path::Path>,
@@ -272,12 +278,62 @@ fn load_centres(
 ) -> siting::Result<Data> {
     let network = network.spec()?;
     load(Files {
+        fields: &fields.map()?,
         demand,
         sites: centres,
         hoods,
         cost,
         network: network.as_ref(),
     })
+}
+
+/// How the inputs name their fields and kinds, shared by every command that reads them: GIS
+/// files made by others rarely use siting's own names.
+#[derive(clap::Args, Clone, Default)]
+struct FieldArgs {
+    /// The field (column or property) of every input that holds ids [default: id].
+    #[arg(long)]
+    id_field: Option<String>,
+    /// The field of the demand that holds weights [default: weight].
+    #[arg(long)]
+    weight_field: Option<String>,
+    /// The field of the neighbourhoods that holds their name [default: name].
+    #[arg(long)]
+    name_field: Option<String>,
+    /// The field of the neighbourhoods that holds their kind [default: kind].
+    #[arg(long)]
+    kind_field: Option<String>,
+    /// What the neighbourhoods' kind values mean, besides urban, rural and informal, e.g.
+    /// "شهری=urban,روستایی=rural,غیررسمی=informal" (Arabic and Persian yeh and kaf match).
+    #[arg(long)]
+    kind_map: Option<String>,
+}
+
+impl FieldArgs {
+    /// The field map these flags give.
+    fn map(&self) -> siting::Result<siting::io::FieldMap> {
+        let mut map = siting::io::FieldMap::new();
+        if let Some(name) = &self.id_field {
+            map = map.id_field(name);
+        }
+        if let Some(name) = &self.weight_field {
+            map = map.weight_field(name);
+        }
+        if let Some(name) = &self.name_field {
+            map = map.name_field(name);
+        }
+        if let Some(name) = &self.kind_field {
+            map = map.kind_field(name);
+        }
+        if let Some(text) = &self.kind_map {
+            let pairs = siting::io::parse_kind_map(text)
+                .map_err(|e| siting::Error::Invalid(format!("--kind-map: {e}")))?;
+            map = pairs
+                .iter()
+                .fold(map, |map, (value, kind)| map.kind_value(value, *kind));
+        }
+        Ok(map)
+    }
 }
 
 /// The road-network flags, shared by `plan`, `access`, `assign` and `rotate`.

@@ -51,6 +51,8 @@ pub struct Args {
     cost: Option<PathBuf>,
     #[command(flatten)]
     network: super::NetworkArgs,
+    #[command(flatten)]
+    fields: super::FieldArgs,
     /// Seed for the randomised restarts [default: 1].
     #[arg(long)]
     seed: Option<u64>,
@@ -146,6 +148,8 @@ pub struct Inputs {
     pub neighbourhoods: Option<PathBuf>,
     pub cost: Option<PathBuf>,
     pub network: Option<super::NetworkSpec>,
+    /// How the point and polygon inputs name their fields and kinds.
+    pub fields: siting::io::FieldMap,
 }
 
 /// Everything a plan run needs besides its inputs.
@@ -196,6 +200,7 @@ pub fn settle(options: PlanOptions) -> Result<(Inputs, Request)> {
             options.by,
             options.snap_max,
         )?,
+        fields: siting::io::FieldMap::default(),
     };
     let radius = Radius {
         default_m: options.radius,
@@ -242,6 +247,7 @@ impl Inputs {
     /// Reads the files.
     pub fn load(&self) -> Result<super::Data> {
         super::load(super::Files {
+            fields: &self.fields,
             demand: &self.demand,
             sites: &self.candidates,
             hoods: self.neighbourhoods.as_deref(),
@@ -301,7 +307,7 @@ pub fn plan_loaded(data: &super::Data, request: &Request, out: &Path) -> Result<
 
     super::create_dir(out)?;
     super::write_with(&out.join("plan.json"), |w| io::write_json(w, &report))?;
-    super::access::write_outputs(out, demand, sites, hoods.as_deref(), &measures)?;
+    super::access::write_outputs(out, "plan", demand, sites, hoods.as_deref(), &measures)?;
     super::write_with(&out.join("centres.geojson"), |w| {
         io::write_centres(
             w,
@@ -419,7 +425,8 @@ pub fn headline(report: &PlanReport) -> String {
 
 pub fn run(args: Args) -> Result<()> {
     super::set_threads(args.threads)?;
-    let (inputs, mut request) = settle(args.options()?)?;
+    let (mut inputs, mut request) = settle(args.options()?)?;
+    inputs.fields = args.fields.map()?;
     request.capacity = args.capacity;
     request.drawing = args.drawing.drawing();
     let planned = plan(&inputs, &request, &args.out)?;

@@ -36,6 +36,8 @@ pub struct Args {
     #[command(flatten)]
     network: super::NetworkArgs,
     #[command(flatten)]
+    fields: super::FieldArgs,
+    #[command(flatten)]
     drawing: super::draw::MapArgs,
     /// Output folder.
     #[arg(long)]
@@ -108,6 +110,7 @@ pub fn run(args: Args) -> Result<()> {
     params.check()?;
     let network = args.network.spec()?;
     let data = super::load(super::Files {
+        fields: &args.fields.map()?,
         demand: &args.demand,
         sites: &args.centres,
         hoods: Some(&args.neighbourhoods),

@@ -19,6 +19,8 @@ pub struct Args {
     candidates: Option<PathBuf>,
     #[command(flatten)]
     network: super::NetworkArgs,
+    #[command(flatten)]
+    fields: super::FieldArgs,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -27,18 +29,21 @@ pub struct Args {
 /// Loads whichever inputs are named and summarises them; with a network, how close demand and
 /// candidates lie to it.
 pub fn summarise(
+    fields: &io::FieldMap,
     demand: Option<&Path>,
     neighbourhoods: Option<&Path>,
     candidates: Option<&Path>,
     network: Option<&super::NetworkSpec>,
 ) -> siting::Result<Summary> {
     let demand_path = demand;
-    let demand = demand.map(io::read_demand).transpose()?;
-    let hoods = neighbourhoods.map(io::read_neighbourhoods).transpose()?;
+    let demand = demand.map(|p| io::read_demand(p, fields)).transpose()?;
+    let hoods = neighbourhoods
+        .map(|p| io::read_neighbourhoods(p, fields))
+        .transpose()?;
     if let Some(loaded) = &hoods {
         super::warn_all(&loaded.warnings);
     }
-    let sites = candidates.map(io::read_sites).transpose()?;
+    let sites = candidates.map(|p| io::read_sites(p, fields)).transpose()?;
     if let Some(loaded) = &hoods {
         let mut files = Vec::new();
         if let (Some(path), Some(points)) = (demand_path, &demand) {
@@ -89,6 +94,7 @@ pub fn run(args: Args) -> siting::Result<()> {
     }
     let network = args.network.spec()?;
     let summary = summarise(
+        &args.fields.map()?,
         args.demand.as_deref(),
         args.neighbourhoods.as_deref(),
         args.candidates.as_deref(),

@@ -27,11 +27,27 @@ pub fn write_atomically(
     drop(out);
     part.as_file().sync_all()?;
     part.persist(path).map_err(|e| e.error)?;
-    // Not every file system lets a folder be opened or synced; the data is already safe.
+    sync_folder(folder);
+    Ok(())
+}
+
+/// Puts the complete file `part` in place of `path` the same way, for writers that need a path
+/// of their own to write to (SQLite): synced, renamed, the folder synced.
+pub(super) fn put_in_place(part: &Path, path: &Path) -> std::io::Result<()> {
+    File::open(part)?.sync_all()?;
+    std::fs::rename(part, path)?;
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        sync_folder(folder);
+    }
+    Ok(())
+}
+
+/// Syncs a folder's entries, so that a rename in it survives a power cut. Not every file system
+/// lets a folder be opened or synced; the file's data is safe either way.
+fn sync_folder(folder: &Path) {
     if let Ok(dir) = File::open(folder) {
         dir.sync_all().ok();
     }
-    Ok(())
 }
 
 #[cfg(test)]

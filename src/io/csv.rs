@@ -1,6 +1,7 @@
 //! CSV readers and writers: demand, candidate sites, cost matrices.
 
-use super::fields::{self, FieldProblem};
+use super::FieldMap;
+use super::fields::{self, FieldProblem, Identified};
 use crate::error::{Location, ReadError};
 use crate::model::{CostMatrix, DemandPoint, Site};
 use csv::{ByteRecord, ReaderBuilder, Trim};
@@ -69,21 +70,19 @@ impl<T> Records<T> {
         }
     }
 
-    /// Fails on the first id used twice, naming both lines.
-    fn check_ids(&self, path: &Path, id_of: impl Fn(&T) -> &str) -> Result<(), ReadError> {
-        let Some((first, repeat)) = fields::first_repeated_id(self.values.iter().map(&id_of))
-        else {
-            return Ok(());
-        };
-        let p = fields::repeated_id(
-            id_of(&self.values[repeat]),
-            format_args!("line {}", self.lines[first]),
-        );
-        Err(ReadError {
-            path: path.to_owned(),
-            location: Location::Line(self.lines[repeat]),
-            field: Some(p.field.to_owned()),
-            problem: p.problem,
+    /// Fails on the first id used twice, naming both lines (the id column as `map` names it).
+    fn check_ids(&self, path: &Path, map: &FieldMap) -> Result<(), ReadError>
+    where
+        T: Identified,
+    {
+        fields::check_ids(&self.values, |first, repeat, problem| {
+            let p = problem(&format_args!("line {}", self.lines[first]));
+            ReadError {
+                path: path.to_owned(),
+                location: Location::Line(self.lines[repeat]),
+                field: Some(map.column(p.field).to_owned()),
+                problem: p.problem,
+            }
         })
     }
 }
@@ -92,7 +91,7 @@ impl<T> Records<T> {
 const PIECE_BYTES: usize = 1 << 20;
 
 /// Reads `path`, finds the columns of its header with `bind`, and calls `parse_row` on every data
-/// row. Errors name the line; an empty file or a header with no rows is an error, because a plan
+/// row. Errors name the line and the column as the file names it (through `map`); an empty file or a header with no rows is an error, because a plan
 /// on nothing is a mistake.
 ///
 /// A province's households are millions of rows, so a file without quotes is cut at line ends
@@ -100,6 +99,7 @@ const PIECE_BYTES: usize = 1 << 20;
 /// in one piece. Either way the first error in file order is the one reported.
 fn read_rows<C: Sync, T: Send>(
     path: &Path,
+    map: &FieldMap,
     what: &str,
     bind: impl FnOnce(&Columns) -> Result<C, ReadError>,
     parse_row: impl Fn(&C, &Row) -> Result<T, FieldProblem> + Sync,
@@ -157,7 +157,7 @@ fn read_rows<C: Sync, T: Send>(
                     ));
                 }
                 let value = parse_row(&columns, &Row { record: &record })
-                    .map_err(|p| at_line(Some(p.field), p.problem))?;
+                    .map_err(|p| at_line(Some(map.column(p.field)), p.problem))?;
                 records.values.push(value);
                 records.lines.push(line);
             }
@@ -248,16 +248,21 @@ fn csv_error(path: &Path, lines_before: u64, e: csv::Error) -> ReadError {
 }
 
 /// Reads `id,lon,lat[,weight][,group]`; a missing weight column means every weight is 1.
-pub(super) fn read_demand_csv(path: &Path) -> Result<Vec<DemandPoint>, ReadError> {
+pub(super) fn read_demand_csv(path: &Path, map: &FieldMap) -> Result<Vec<DemandPoint>, ReadError> {
     let records = read_rows(
         path,
+        map,
         "demand points (id,lon,lat,weight)",
         |c| {
             Ok((
-                c.required("id")?,
+                c.required(map.column("id"))?,
                 c.required("lon")?,
                 c.required("lat")?,
-                c.optional("weight"),
+                if map.is_mapped("weight") {
+                    Some(c.required(map.column("weight"))?)
+                } else {
+                    c.optional("weight")
+                },
                 c.optional("group"),
             ))
         },
@@ -280,18 +285,19 @@ pub(super) fn read_demand_csv(path: &Path) -> Result<Vec<DemandPoint>, ReadError
             })
         },
     )?;
-    records.check_ids(path, |d| &d.id)?;
+    records.check_ids(path, map)?;
     Ok(records.values)
 }
 
 /// Reads `id,lon,lat[,capacity][,fixed]`.
-pub(super) fn read_sites_csv(path: &Path) -> Result<Vec<Site>, ReadError> {
+pub(super) fn read_sites_csv(path: &Path, map: &FieldMap) -> Result<Vec<Site>, ReadError> {
     let records = read_rows(
         path,
+        map,
         "candidate sites (id,lon,lat[,capacity][,fixed])",
         |c| {
             Ok((
-                c.required("id")?,
+                c.required(map.column("id"))?,
                 c.required("lon")?,
                 c.required("lat")?,
                 c.optional("capacity"),
@@ -320,7 +326,7 @@ pub(super) fn read_sites_csv(path: &Path) -> Result<Vec<Site>, ReadError> {
             })
         },
     )?;
-    records.check_ids(path, |s| &s.id)?;
+    records.check_ids(path, map)?;
     Ok(records.values)
 }
 
@@ -342,6 +348,7 @@ pub fn read_cost_csv(
         .collect();
     let rows = read_rows(
         path,
+        &FieldMap::default(),
         "costs (demand_id,candidate_id,metres)",
         |c| {
             Ok((
@@ -447,7 +454,7 @@ mod tests {
     }
 
     fn message(file: &tempfile::NamedTempFile) -> String {
-        read_demand_csv(file.path())
+        read_demand_csv(file.path(), &FieldMap::default())
             .expect_err("the file has a mistake")
             .to_string()
     }
@@ -458,7 +465,7 @@ mod tests {
         assert!(
             std::fs::metadata(file.path()).map(|m| m.len()).unwrap_or(0) > 3 * PIECE_BYTES as u64
         );
-        let points = read_demand_csv(file.path()).expect("the file is valid");
+        let points = read_demand_csv(file.path(), &FieldMap::default()).expect("the file is valid");
         assert_eq!(points.len(), 100_000);
         for (i, p) in points.iter().enumerate() {
             assert_eq!(p.id, format!("household-{i:07}"));

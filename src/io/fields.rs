@@ -1,7 +1,7 @@
-//! Field checks shared by the CSV and GeoJSON readers, so both say the same thing about the same
-//! mistake.
+//! Field checks shared by every reader (CSV, GeoJSON, GeoPackage, Shapefile), so all say the same
+//! thing about the same mistake.
 
-use geo::Point;
+use geo::{Coord, LineString, Point, Polygon};
 use rustc_hash::FxHashMap;
 use std::collections::hash_map::Entry;
 
@@ -50,6 +50,40 @@ pub(super) fn position(lon: f64, lat: f64) -> Result<Point<f64>, FieldProblem> {
     Ok(Point::new(lon, lat))
 }
 
+/// A polygon from its rings (the outer ring first, then the holes), each already checked
+/// position by position: every ring needs at least 4 positions, the last repeating the first.
+pub(super) fn polygon(rings: Vec<Vec<Coord<f64>>>) -> Result<Polygon<f64>, FieldProblem> {
+    let mut rings = rings.into_iter().enumerate().map(|(r, coords)| {
+        let which = if r == 0 {
+            "the outer ring".to_owned()
+        } else {
+            format!("hole {r}")
+        };
+        if coords.len() < 4 {
+            return Err(FieldProblem::new(
+                "geometry",
+                format!(
+                    "{which} has {} positions; a ring needs at least 4 (the last repeating the \
+                     first)",
+                    coords.len()
+                ),
+            ));
+        }
+        if coords.first() != coords.last() {
+            return Err(FieldProblem::new(
+                "geometry",
+                format!("{which} is not closed: its last position must repeat its first"),
+            ));
+        }
+        Ok(LineString(coords))
+    });
+    let exterior = rings
+        .next()
+        .unwrap_or_else(|| Err(FieldProblem::new("geometry", "the polygon has no rings")))?;
+    let holes = rings.collect::<Result<Vec<_>, _>>()?;
+    Ok(Polygon::new(exterior, holes))
+}
+
 /// Parses a number written as text.
 pub(super) fn number(field: &'static str, text: &str) -> Result<f64, FieldProblem> {
     let text = text.trim();
@@ -95,27 +129,63 @@ pub(super) fn id(text: &str) -> Result<String, FieldProblem> {
     }
 }
 
-/// The first id used twice, in reading order: the indices of its first use and of the repeat.
-/// Checked once all records are read, so that readers can parse their records in parallel.
-pub(super) fn first_repeated_id<'a>(
-    ids: impl ExactSizeIterator<Item = &'a str>,
-) -> Option<(usize, usize)> {
-    let mut first = FxHashMap::with_capacity_and_hasher(ids.len(), Default::default());
-    ids.enumerate().find_map(|(i, id)| match first.entry(id) {
-        Entry::Occupied(seen) => Some((*seen.get(), i)),
-        Entry::Vacant(slot) => {
-            slot.insert(i);
-            None
-        }
-    })
+/// What every reader reads: records named by an id, which must not repeat within a file.
+pub(super) trait Identified {
+    /// The id, exactly as read.
+    fn id(&self) -> &str;
 }
 
-/// What [`first_repeated_id`] found, said the same way by every reader.
-pub(super) fn repeated_id(id: &str, first_at: impl std::fmt::Display) -> FieldProblem {
-    FieldProblem::new(
-        "id",
-        format!("duplicate id {id:?} (first used at {first_at})"),
-    )
+impl Identified for crate::model::DemandPoint {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Identified for crate::model::Site {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Identified for crate::model::Neighbourhood {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Identified for super::Area {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Fails on the first id used twice in `records`, in reading order. Checked once all records are
+/// read, so that readers can read in parallel and keep one copy of each id; `error(first,
+/// repeat, problem)` locates it, `problem` naming where the id was first used.
+pub(super) fn check_ids<T: Identified, E>(
+    records: &[T],
+    error: impl FnOnce(usize, usize, &dyn Fn(&dyn std::fmt::Display) -> FieldProblem) -> E,
+) -> Result<(), E> {
+    let mut first = FxHashMap::with_capacity_and_hasher(records.len(), Default::default());
+    let repeat = records
+        .iter()
+        .enumerate()
+        .find_map(|(i, r)| match first.entry(r.id()) {
+            Entry::Occupied(seen) => Some((*seen.get(), i)),
+            Entry::Vacant(slot) => {
+                slot.insert(i);
+                None
+            }
+        });
+    match repeat {
+        None => Ok(()),
+        Some((first, repeat)) => {
+            let id = records[repeat].id();
+            Err(error(first, repeat, &|at| {
+                FieldProblem::new("id", format!("duplicate id {id:?} (first used at {at})"))
+            }))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 //! GeoJSON readers (demand and site Points, neighbourhood Polygons) and writers.
 
-use super::fields::{self, FieldProblem};
-use super::{Loaded, Warning};
+use super::fields::{self, FieldProblem, Identified};
+use super::{FieldMap, Loaded};
 use crate::error::{Location, ReadError};
-use crate::model::{AreaKind, DemandPoint, Neighbourhood, Site};
-use geo::{Coord, LineString, MultiPolygon, Point, Polygon, Validation};
+use crate::model::{DemandPoint, Neighbourhood, Site};
+use geo::{Coord, MultiPolygon, Point, Polygon};
 use geojson::{Feature, GeometryValue, JsonObject, JsonValue, Position};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -146,22 +146,27 @@ fn text_property(feature: &Feature, name: &str) -> Option<String> {
     }
 }
 
-/// The feature's id: its `id` property, or else the feature-level `id` member.
-fn feature_id(feature: &Feature) -> Option<String> {
-    text_property(feature, "id").or_else(|| match &feature.id {
+/// The feature's id: its id property (`id` unless mapped), or else the feature-level `id` member.
+fn feature_id(feature: &Feature, map: &FieldMap) -> Option<String> {
+    text_property(feature, map.column("id")).or_else(|| match &feature.id {
         Some(geojson::feature::Id::String(s)) => Some(s.clone()),
         Some(geojson::feature::Id::Number(n)) => Some(n.to_string()),
         None => None,
     })
 }
 
-/// A numeric property: absent or null gives `default`; numeric text is accepted.
+/// A numeric property (`name` as mapped): absent or null gives `default`, unless the user named
+/// the property; numeric text is accepted.
 fn number_property(
     feature: &Feature,
+    map: &FieldMap,
     name: &'static str,
     default: Option<f64>,
 ) -> Result<Option<f64>, FieldProblem> {
-    match feature.property(name) {
+    match feature.property(map.column(name)) {
+        None | Some(JsonValue::Null) if map.is_mapped(name) => {
+            Err(FieldProblem::new(name, "is missing"))
+        }
         None | Some(JsonValue::Null) => Ok(default),
         Some(JsonValue::Number(n)) => Ok(n.as_f64()),
         Some(JsonValue::String(s)) => fields::number(name, s).map(Some),
@@ -193,55 +198,51 @@ fn position_of(position: &Position) -> Result<Point<f64>, FieldProblem> {
     }
 }
 
-/// Runs `parse` on every feature, then checks that no id is used twice, naming the feature in
-/// any error.
-fn parse_features<T>(
+/// Runs `parse` on every feature, then checks that no id is used twice, naming the feature (and
+/// the field as the file names it) in any error.
+fn parse_features<T: Identified>(
     path: &Path,
     features: &[Feature],
+    map: &FieldMap,
     mut parse: impl FnMut(&Feature, String) -> Result<T, FieldProblem>,
 ) -> Result<Vec<T>, ReadError> {
     let located = |index: usize, id: Option<String>, p: FieldProblem| ReadError {
         path: path.to_owned(),
         location: Location::Feature { index, id },
-        field: Some(p.field.to_owned()),
+        field: Some(map.column(p.field).to_owned()),
         problem: p.problem,
     };
-    let mut ids = Vec::with_capacity(features.len());
     let values = features
         .iter()
         .enumerate()
         .map(|(index, feature)| {
-            let id = feature_id(feature);
+            let id = feature_id(feature, map);
             id.clone()
                 .ok_or_else(|| FieldProblem::new("id", "is missing"))
                 .and_then(|id| fields::id(&id))
-                .and_then(|id| {
-                    ids.push(id.clone());
-                    parse(feature, id)
-                })
+                .and_then(|id| parse(feature, id))
                 .map_err(|p| located(index, id, p))
         })
         .collect::<Result<Vec<T>, ReadError>>()?;
-    if let Some((first, repeat)) = fields::first_repeated_id(ids.iter().map(String::as_str)) {
+    fields::check_ids(&values, |first, repeat, p| {
+        let id = |i: usize| Some(values[i].id().to_owned());
         let first_at = Location::Feature {
             index: first,
-            id: Some(ids[first].clone()),
+            id: id(first),
         };
-        let id = ids[repeat].clone();
-        return Err(located(
-            repeat,
-            Some(id.clone()),
-            fields::repeated_id(&id, first_at),
-        ));
-    }
+        located(repeat, id(repeat), p(&first_at))
+    })?;
     Ok(values)
 }
 
 /// Reads demand Points with properties `id`, `weight` (default 1) and `group`.
-pub(super) fn read_demand_geojson(path: &Path) -> Result<Vec<DemandPoint>, ReadError> {
+pub(super) fn read_demand_geojson(
+    path: &Path,
+    map: &FieldMap,
+) -> Result<Vec<DemandPoint>, ReadError> {
     let features = features_in(path)?;
-    parse_features(path, &features, |feature, id| {
-        let weight = number_property(feature, "weight", Some(1.0))?.unwrap_or(1.0);
+    parse_features(path, &features, map, |feature, id| {
+        let weight = number_property(feature, map, "weight", Some(1.0))?.unwrap_or(1.0);
         Ok(DemandPoint {
             id,
             position: point_of(feature)?,
@@ -252,10 +253,10 @@ pub(super) fn read_demand_geojson(path: &Path) -> Result<Vec<DemandPoint>, ReadE
 }
 
 /// Reads site Points with properties `id`, `capacity` and `fixed`.
-pub(super) fn read_sites_geojson(path: &Path) -> Result<Vec<Site>, ReadError> {
+pub(super) fn read_sites_geojson(path: &Path, map: &FieldMap) -> Result<Vec<Site>, ReadError> {
     let features = features_in(path)?;
-    parse_features(path, &features, |feature, id| {
-        let capacity = number_property(feature, "capacity", None)?
+    parse_features(path, &features, map, |feature, id| {
+        let capacity = number_property(feature, map, "capacity", None)?
             .map(|c| fields::non_negative("capacity", c))
             .transpose()?;
         let fixed = match feature.property("fixed") {
@@ -279,13 +280,14 @@ pub(super) fn read_sites_geojson(path: &Path) -> Result<Vec<Site>, ReadError> {
 }
 
 /// Reads neighbourhood Polygons / MultiPolygons with properties `id`, `name`, `kind`.
-pub(super) fn read_neighbourhoods(path: &Path) -> Result<Loaded<Vec<Neighbourhood>>, ReadError> {
+pub(super) fn read_neighbourhoods(
+    path: &Path,
+    map: &FieldMap,
+) -> Result<Loaded<Vec<Neighbourhood>>, ReadError> {
     let features = features_in(path)?;
-    let neighbourhoods = parse_features(path, &features, |feature, id| {
-        let kind = match feature.property("kind") {
-            Some(JsonValue::String(s)) => s
-                .parse::<AreaKind>()
-                .map_err(|e| FieldProblem::new("kind", e))?,
+    let neighbourhoods = parse_features(path, &features, map, |feature, id| {
+        let kind = match feature.property(map.column("kind")) {
+            Some(JsonValue::String(s)) => map.kind(s)?,
             None | Some(JsonValue::Null) => {
                 return Err(FieldProblem::new(
                     "kind",
@@ -300,7 +302,13 @@ pub(super) fn read_neighbourhoods(path: &Path) -> Result<Loaded<Vec<Neighbourhoo
             }
         };
         let geometry = multi_polygon_of(feature)?;
-        let name = text_property(feature, "name").unwrap_or_else(|| id.clone());
+        let name = match text_property(feature, map.column("name")) {
+            Some(name) => name,
+            None if map.is_mapped("name") => {
+                return Err(FieldProblem::new("name", "is missing"));
+            }
+            None => id.clone(),
+        };
         Ok(Neighbourhood {
             id,
             name,
@@ -308,29 +316,12 @@ pub(super) fn read_neighbourhoods(path: &Path) -> Result<Loaded<Vec<Neighbourhoo
             geometry,
         })
     })?;
-    let warnings =
-        neighbourhoods
-            .iter()
-            .enumerate()
-            .filter_map(|(index, n)| {
-                let problems = n.geometry.validation_errors();
-                (!problems.is_empty()).then(|| Warning {
-                path: path.to_owned(),
-                location: Location::Feature { index, id: Some(n.id.clone()) },
-                problem: format!(
-                    "invalid polygon (it still loads; points are tested against it as drawn): {}",
-                    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
-                ),
-            })
-            })
-            .collect();
     Ok(Loaded {
+        warnings: super::invalid_polygons(path, &neighbourhoods),
         value: neighbourhoods,
-        warnings,
     })
 }
 
-/// Checks every ring (at least 4 positions, closed, valid coordinates) and builds the polygon.
 /// A feature's Polygon or MultiPolygon, as a MultiPolygon.
 fn multi_polygon_of(feature: &Feature) -> Result<MultiPolygon<f64>, FieldProblem> {
     match feature.geometry.as_ref().map(|g| &g.value) {
@@ -358,7 +349,7 @@ fn multi_polygon_of(feature: &Feature) -> Result<MultiPolygon<f64>, FieldProblem
 /// areas such as the generator's census counties. `path` names the text in errors.
 pub fn read_areas(path: &Path, text: &str) -> Result<Vec<Area>, ReadError> {
     let features = features_of(path, text)?;
-    parse_features(path, &features, |feature, id| {
+    parse_features(path, &features, &FieldMap::default(), |feature, id| {
         Ok(Area {
             id,
             properties: feature.properties.clone().unwrap_or_default(),
@@ -379,31 +370,15 @@ pub struct Area {
 }
 
 fn polygon_of(rings: &[Vec<Position>]) -> Result<Polygon<f64>, FieldProblem> {
-    let mut rings = rings.iter().enumerate().map(|(r, ring)| {
-        let which = if r == 0 { "the outer ring".to_owned() } else { format!("hole {r}") };
-        if ring.len() < 4 {
-            return Err(FieldProblem::new(
-                "geometry",
-                format!("{which} has {} positions; a ring needs at least 4 (the last repeating the first)", ring.len()),
-            ));
-        }
-        let coords = ring
-            .iter()
-            .map(|p| position_of(p).map(Coord::from))
-            .collect::<Result<Vec<_>, _>>()?;
-        if coords.first() != coords.last() {
-            return Err(FieldProblem::new(
-                "geometry",
-                format!("{which} is not closed: its last position must repeat its first"),
-            ));
-        }
-        Ok(LineString(coords))
-    });
-    let exterior = rings
-        .next()
-        .unwrap_or_else(|| Err(FieldProblem::new("geometry", "the polygon has no rings")))?;
-    let holes = rings.collect::<Result<Vec<_>, _>>()?;
-    Ok(Polygon::new(exterior, holes))
+    let rings = rings
+        .iter()
+        .map(|ring| {
+            ring.iter()
+                .map(|p| position_of(p).map(Coord::from))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    fields::polygon(rings)
 }
 
 /// Writes neighbourhoods as a FeatureCollection with `id`, `name`, `kind` and any extra properties.
