@@ -56,6 +56,33 @@ pub fn write_outputs(
     neighbourhoods: Option<&[Neighbourhood]>,
     measures: &Measures,
 ) -> Result<()> {
+    // SQLite writes the GeoPackage on one thread, a second or more at a province's scale: the
+    // other files are written meanwhile.
+    let gpkg = out.join(format!("{stem}.gpkg"));
+    let (tables, geopackage) = rayon::join(
+        || write_tables(out, stem, demand, sites, neighbourhoods, measures),
+        || {
+            let results = io::GpkgResults {
+                demand,
+                sites,
+                neighbourhoods,
+                measures,
+            };
+            io::write_gpkg(&gpkg, &results).map_err(|e| siting::Error::write(&gpkg, e))
+        },
+    );
+    tables.and(geopackage)
+}
+
+/// The outputs of [`write_outputs`] but the GeoPackage.
+fn write_tables(
+    out: &Path,
+    stem: &str,
+    demand: &[DemandPoint],
+    sites: &[Site],
+    neighbourhoods: Option<&[Neighbourhood]>,
+    measures: &Measures,
+) -> Result<()> {
     super::write_with(&out.join("access.json"), |w| {
         io::write_json(w, &measures.access)
     })?;
@@ -75,17 +102,6 @@ pub fn write_outputs(
             io::write_neighbourhood_table(w, &measures.neighbourhoods)
         })?;
     }
-    let gpkg = out.join(format!("{stem}.gpkg"));
-    io::write_gpkg(
-        &gpkg,
-        &io::GpkgResults {
-            demand,
-            sites,
-            neighbourhoods,
-            measures,
-        },
-    )
-    .map_err(|e| siting::Error::write(&gpkg, e))?;
     let xlsx = out.join(format!("{stem}.xlsx"));
     let workbook = io::xlsx_workbook(measures).map_err(|e| siting::Error::write(&xlsx, e))?;
     super::write_file(&xlsx, &workbook)

@@ -7,7 +7,7 @@ use crate::model::{CostMatrix, DemandPoint, Site};
 use csv::{ByteRecord, ReaderBuilder, Trim};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 /// The column positions of a header line, looked up by name.
@@ -70,6 +70,12 @@ impl<T> Records<T> {
         }
     }
 
+    /// Appends `more`, which comes after these records in the file.
+    fn append(&mut self, more: Records<T>) {
+        self.values.extend(more.values);
+        self.lines.extend(more.lines);
+    }
+
     /// Fails on the first id used twice, naming both lines (the id column as `map` names it).
     fn check_ids(&self, path: &Path, map: &FieldMap) -> Result<(), ReadError>
     where
@@ -87,16 +93,22 @@ impl<T> Records<T> {
     }
 }
 
-/// Records are parsed in parallel in pieces of about this many bytes, cut at line ends.
-const PIECE_BYTES: usize = 1 << 20;
+/// Records are parsed in parallel in pieces of about this many bytes, cut at line ends (small
+/// in tests, so that their files span many pieces and blocks).
+const PIECE_BYTES: usize = if cfg!(test) { 1 << 12 } else { 1 << 20 };
+
+/// The file is read this many bytes at a time (more when one line is longer), so that memory
+/// holds the records kept and one block of text, not the whole file.
+const BLOCK_BYTES: usize = if cfg!(test) { 1 << 16 } else { 32 << 20 };
 
 /// Reads `path`, finds the columns of its header with `bind`, and calls `parse_row` on every data
-/// row. Errors name the line and the column as the file names it (through `map`); an empty file or a header with no rows is an error, because a plan
-/// on nothing is a mistake.
+/// row. Errors name the line and the column as the file names it (through `map`); an empty file
+/// or a header with no rows is an error, because a plan on nothing is a mistake.
 ///
-/// A province's households are millions of rows, so a file without quotes is cut at line ends
-/// into pieces parsed in parallel; a quoted field may span lines, so a file with quotes is read
-/// in one piece. Either way the first error in file order is the one reported.
+/// A province's households are millions of rows: the file is read in blocks of
+/// [`BLOCK_BYTES`], each cut at line ends into pieces parsed in parallel. A quoted field may span
+/// lines, so from the first block with a quote on the rest of the file is read in one piece.
+/// Either way the first error in file order is the one reported.
 fn read_rows<C: Sync, T: Send>(
     path: &Path,
     map: &FieldMap,
@@ -104,9 +116,13 @@ fn read_rows<C: Sync, T: Send>(
     bind: impl FnOnce(&Columns) -> Result<C, ReadError>,
     parse_row: impl Fn(&C, &Row) -> Result<T, FieldProblem> + Sync,
 ) -> Result<Records<T>, ReadError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| ReadError::file(path, format!("cannot read the file: {e}")))?;
-    let mut header = reader().from_reader(bytes.as_slice());
+    let cannot_read =
+        |e: std::io::Error| ReadError::file(path, format!("cannot read the file: {e}"));
+    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
+    let file_bytes = file.metadata().map_or(0, |m| m.len() as usize);
+    let mut text = Vec::new();
+    let mut at_end = fill(&mut file, &mut text).map_err(cannot_read)?;
+    let mut header = reader().from_reader(text.as_slice());
     let names: Vec<String> = header
         .byte_headers()
         .map_err(|e| csv_error(path, 0, e))?
@@ -123,52 +139,46 @@ fn read_rows<C: Sync, T: Send>(
             format!("the file is empty: expected a header line and {what}"),
         ));
     }
-    let width = names.len();
-    let columns = bind(&Columns { path, names })?;
     let body = header.position().byte() as usize;
-    let pieces = pieces(&bytes, body);
-    let most = pieces.iter().map(|p| p.most_records).sum();
-    let parsed: Vec<Result<Records<T>, ReadError>> = pieces
-        .into_par_iter()
-        .map(|piece| {
-            let mut reader = reader()
-                .has_headers(false)
-                .from_reader(&bytes[piece.start..piece.end]);
-            let mut records = Records::with_capacity(piece.most_records);
-            let mut record = ByteRecord::new();
-            while reader
-                .read_byte_record(&mut record)
-                .map_err(|e| csv_error(path, piece.lines_before, e))?
-            {
-                let line = piece.lines_before + record.position().map_or(0, |p| p.line());
-                let at_line = |field: Option<&str>, problem: String| ReadError {
-                    path: path.to_owned(),
-                    location: Location::Line(line),
-                    field: field.map(str::to_owned),
-                    problem,
-                };
-                if record.len() != width {
-                    return Err(at_line(
-                        None,
-                        format!(
-                            "malformed CSV: found a record with {} fields, but the header has {width}",
-                            record.len()
-                        ),
-                    ));
+    let rows = Rows {
+        path,
+        map,
+        width: names.len(),
+        columns: bind(&Columns { path, names })?,
+        parse_row,
+    };
+    let mut lines_before = line_ends(&text[..body]);
+    text.drain(..body);
+    // Sized once from the first block's line length: growing millions of records would copy them
+    // into fresh memory over and over.
+    let per_line = text.len().max(1) / (line_ends(&text) as usize).max(1);
+    let mut all = Records::with_capacity(file_bytes / per_line.max(1) + 1);
+    loop {
+        if memchr::memchr(b'"', &text).is_some() {
+            let rest = std::io::Cursor::new(text).chain(file);
+            all.append(rows.parse(rest, lines_before, 0)?);
+            break;
+        }
+        let cut = if at_end {
+            text.len()
+        } else {
+            match memchr::memrchr(b'\n', &text) {
+                Some(last) => last + 1,
+                None => {
+                    at_end = fill(&mut file, &mut text).map_err(cannot_read)?;
+                    continue;
                 }
-                let value = parse_row(&columns, &Row { record: &record })
-                    .map_err(|p| at_line(Some(map.column(p.field)), p.problem))?;
-                records.values.push(value);
-                records.lines.push(line);
             }
-            Ok(records)
-        })
-        .collect();
-    let mut all = Records::with_capacity(most);
-    for piece in parsed {
-        let piece = piece?;
-        all.values.extend(piece.values);
-        all.lines.extend(piece.lines);
+        };
+        for piece in rows.parse_in_pieces(&text[..cut], lines_before) {
+            all.append(piece?);
+        }
+        lines_before += line_ends(&text[..cut]);
+        text.drain(..cut);
+        if at_end {
+            break;
+        }
+        at_end = fill(&mut file, &mut text).map_err(cannot_read)?;
     }
     if all.values.is_empty() {
         return Err(ReadError::file(
@@ -179,55 +189,116 @@ fn read_rows<C: Sync, T: Send>(
     Ok(all)
 }
 
+/// Appends up to [`BLOCK_BYTES`] more of `file` to `text`; true at the end of the file.
+fn fill(file: &mut std::fs::File, text: &mut Vec<u8>) -> std::io::Result<bool> {
+    let wanted = BLOCK_BYTES as u64;
+    let read = file.take(wanted).read_to_end(text)?;
+    Ok((read as u64) < wanted)
+}
+
+/// Line ends in `text`.
+fn line_ends(text: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', text).count() as u64
+}
+
+/// How a file's records become values: its header's width and columns, and the row parser.
+struct Rows<'a, C, P> {
+    path: &'a Path,
+    map: &'a FieldMap,
+    width: usize,
+    columns: C,
+    parse_row: P,
+}
+
+impl<C: Sync, P> Rows<'_, C, P> {
+    /// `text` (whole lines) cut into pieces of about [`PIECE_BYTES`] at line ends, each parsed in
+    /// parallel; the results in file order.
+    fn parse_in_pieces<T: Send>(
+        &self,
+        text: &[u8],
+        lines_before: u64,
+    ) -> Vec<Result<Records<T>, ReadError>>
+    where
+        P: Fn(&C, &Row) -> Result<T, FieldProblem> + Sync,
+    {
+        let mut cuts = vec![0];
+        while let Some(at) = cuts
+            .last()
+            .map(|&last| last + PIECE_BYTES)
+            .filter(|&ahead| ahead < text.len())
+            .and_then(|ahead| memchr::memchr(b'\n', &text[ahead..]).map(|at| ahead + at + 1))
+        {
+            cuts.push(at);
+        }
+        cuts.push(text.len());
+        let mut lines = lines_before;
+        let before: Vec<u64> = cuts
+            .windows(2)
+            .map(|w| {
+                let here = lines;
+                lines += line_ends(&text[w[0]..w[1]]);
+                here
+            })
+            .collect();
+        cuts.par_windows(2)
+            .zip(before)
+            .map(|(w, lines)| {
+                let piece = &text[w[0]..w[1]];
+                self.parse(piece, lines, line_ends(piece) as usize + 1)
+            })
+            .collect()
+    }
+
+    /// Parses the records of `source`, which starts after `lines_before` line ends of the file;
+    /// `most` records are expected at most.
+    fn parse<T>(
+        &self,
+        source: impl std::io::Read,
+        lines_before: u64,
+        most: usize,
+    ) -> Result<Records<T>, ReadError>
+    where
+        P: Fn(&C, &Row) -> Result<T, FieldProblem>,
+    {
+        let (path, width) = (self.path, self.width);
+        let mut reader = reader().has_headers(false).from_reader(source);
+        let mut records = Records::with_capacity(most);
+        let mut record = ByteRecord::new();
+        while reader
+            .read_byte_record(&mut record)
+            .map_err(|e| csv_error(path, lines_before, e))?
+        {
+            let line = lines_before + record.position().map_or(0, |p| p.line());
+            let at_line = |field: Option<&str>, problem: String| ReadError {
+                path: path.to_owned(),
+                location: Location::Line(line),
+                field: field.map(str::to_owned),
+                problem,
+            };
+            if record.len() != width {
+                return Err(at_line(
+                    None,
+                    format!(
+                        "malformed CSV: found a record with {} fields, but the header has {width}",
+                        record.len()
+                    ),
+                ));
+            }
+            let value = (self.parse_row)(&self.columns, &Row { record: &record })
+                .map_err(|p| at_line(Some(self.map.column(p.field)), p.problem))?;
+            records.values.push(value);
+            records.lines.push(line);
+        }
+        Ok(records)
+    }
+}
+
 /// The reader settings every piece of a file shares. A piece does not see the header, so
-/// [`read_rows`] checks each record's width against the header's itself.
+/// [`Rows::parse`] checks each record's width against the header's itself.
 fn reader() -> ReaderBuilder {
     let mut builder = ReaderBuilder::new();
     builder.trim(Trim::All).flexible(true);
     builder
-}
-
-/// A run of whole lines of a file.
-struct Piece {
-    start: usize,
-    end: usize,
-    /// Line ends before `start`, so that line numbers count from the top of the file.
-    lines_before: u64,
-    /// Its lines: no more records than that.
-    most_records: usize,
-}
-
-/// Cuts `bytes[body..]` into pieces of about [`PIECE_BYTES`] that end at line ends; one piece if
-/// there is a quote anywhere in it.
-fn pieces(bytes: &[u8], body: usize) -> Vec<Piece> {
-    let mut cuts = vec![body];
-    if memchr::memchr(b'"', &bytes[body..]).is_none() {
-        while let Some(at) = cuts
-            .last()
-            .map(|&last| last + PIECE_BYTES)
-            .filter(|&ahead| ahead < bytes.len())
-            .and_then(|ahead| memchr::memchr(b'\n', &bytes[ahead..]).map(|at| ahead + at + 1))
-        {
-            cuts.push(at);
-        }
-    }
-    cuts.push(bytes.len());
-    let line_ends = |from: usize, to: usize| memchr::memchr_iter(b'\n', &bytes[from..to]).count();
-    let counts: Vec<usize> = cuts.par_windows(2).map(|w| line_ends(w[0], w[1])).collect();
-    let mut lines_before = line_ends(0, body) as u64;
-    cuts.windows(2)
-        .zip(counts)
-        .map(|(w, count)| {
-            let piece = Piece {
-                start: w[0],
-                end: w[1],
-                lines_before,
-                most_records: count + 1,
-            };
-            lines_before += count as u64;
-            piece
-        })
-        .collect()
 }
 
 /// A CSV error as a read error, its line counted from the top of the file.
@@ -463,7 +534,7 @@ mod tests {
     fn a_long_file_reads_in_pieces_in_order() {
         let file = demand_file(100_000, |_, row| row);
         assert!(
-            std::fs::metadata(file.path()).map(|m| m.len()).unwrap_or(0) > 3 * PIECE_BYTES as u64
+            std::fs::metadata(file.path()).map(|m| m.len()).unwrap_or(0) > 3 * BLOCK_BYTES as u64
         );
         let points = read_demand_csv(file.path(), &FieldMap::default()).expect("the file is valid");
         assert_eq!(points.len(), 100_000);
@@ -506,6 +577,18 @@ mod tests {
             m.contains("line 70002") && m.contains("first used at line 5"),
             "{m}"
         );
+    }
+
+    #[test]
+    fn a_quote_blocks_away_from_the_top_keeps_the_count() {
+        // Blocks of whole lines in parallel, then one piece from the block with the quote on.
+        let file = demand_file(100_000, |i, row| match i {
+            60_000 => row.replace("household-0060000", "\"household\n60000\""),
+            95_000 => row.replace(",1", ",heavy"),
+            _ => row,
+        });
+        let m = message(&file);
+        assert!(m.contains("line 95003") && m.contains("weight"), "{m}");
     }
 
     #[test]
