@@ -16,8 +16,10 @@ use crate::model::AreaKind;
 use std::collections::HashSet;
 
 /// Subgradient steps per node: the parent's multipliers are a good start, and a node whose
-/// bound does not settle within these is split instead.
+/// bound does not settle within these is split instead. The root gets more, since every node
+/// inherits its multipliers and a weak root bound multiplies the tree.
 const NODE_ITERATIONS: usize = 120;
+const ROOT_ITERATIONS: usize = 600;
 
 /// A node waiting on the stack.
 struct Node {
@@ -44,6 +46,7 @@ pub(super) fn finish(
         bound: root.best,
     }];
     let mut tried = HashSet::new();
+    let mut iterations = ROOT_ITERATIONS;
     while let Some(node) = stack.pop() {
         let cutoff = bound::cutoff(inst, inst.objective(best));
         if node.bound >= cutoff {
@@ -56,7 +59,8 @@ pub(super) fn finish(
         let mut fix = node.fix;
         let mut lagrangian = Lagrangian::warm(node.lambda);
         let target = inst.objective(best);
-        lagrangian.improve(inst, &fix, (target, cutoff), NODE_ITERATIONS, deadline);
+        lagrangian.improve(inst, &fix, (target, cutoff), iterations, deadline);
+        iterations = NODE_ITERATIONS;
         let node_bound = lagrangian.best.max(node.bound);
         if node_bound >= cutoff {
             continue;
@@ -70,7 +74,14 @@ pub(super) fn finish(
             });
             break;
         }
-        try_plan(inst, best, &lagrangian.best_set, &mut tried, prices, deadline);
+        try_plan(
+            inst,
+            best,
+            &lagrangian.best_set,
+            &mut tried,
+            prices,
+            deadline,
+        );
         let cutoff = bound::cutoff(inst, inst.objective(best));
         if node_bound >= cutoff {
             continue;
@@ -130,9 +141,7 @@ fn try_plan(
 /// margin already allows for `4m` of them.) With quotas the swap could break one, so nothing is
 /// fixed there.
 fn fix_by_reduced_costs(inst: &Instance, fix: &mut [Fix], lagrangian: &Lagrangian, cutoff: f64) {
-    let quotas = AreaKind::ALL
-        .iter()
-        .any(|&k| *inst.rules.quota.get(k) > 0);
+    let quotas = AreaKind::ALL.iter().any(|&k| *inst.rules.quota.get(k) > 0);
     if quotas {
         return;
     }

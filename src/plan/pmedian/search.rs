@@ -501,7 +501,6 @@ impl<'a> Instance<'a> {
         }
         open
     }
-
 }
 
 /// Reusable buffers for [`Instance::price_swaps`].
