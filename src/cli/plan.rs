@@ -66,6 +66,10 @@ pub struct Args {
     /// Stop improving after this many seconds; the plan and its bound are still valid.
     #[arg(long)]
     time_limit: Option<f64>,
+    /// Keep searching until the plan is proven optimal (pmedian: branch-and-bound; pcenter:
+    /// every radius decided exactly), or until --time-limit.
+    #[arg(long)]
+    exact: bool,
     /// Heading of the map and the report [default: the model and the number of centres].
     #[arg(long)]
     title: Option<String>,
@@ -94,6 +98,7 @@ impl Args {
             min_sites: self.min_sites,
             seed: self.seed,
             time_limit: self.time_limit,
+            exact: self.exact.then_some(true),
             title: self.title.clone(),
         }
     }
@@ -159,6 +164,8 @@ pub struct Request {
     pub quota: PerKind<usize>,
     pub seed: u64,
     pub time_limit: Option<Duration>,
+    /// Search until proven optimal (`--exact`).
+    pub exact: bool,
     /// Also assign the demand to the open centres with this capacity each (`--capacity`).
     pub capacity: Option<f64>,
     /// Maps to draw.
@@ -217,6 +224,7 @@ pub fn settle(options: PlanOptions) -> Result<(Inputs, Request)> {
         quota: options.min_sites.unwrap_or_default(),
         seed: options.seed.unwrap_or(1),
         time_limit,
+        exact: options.exact.unwrap_or(false),
         capacity: None,
         drawing: Drawing::default(),
         title: options.title,
@@ -280,6 +288,7 @@ pub fn plan_loaded(data: &super::Data, request: &Request, out: &Path) -> Result<
     let settings = Settings {
         seed: request.seed,
         time_limit: request.time_limit,
+        exact: request.exact,
         observer: &bar,
     };
     let outcome = siting::plan::solve(&problem, &request.params, &settings)?;

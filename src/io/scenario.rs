@@ -66,6 +66,8 @@ pub struct PlanOptions {
     pub seed: Option<u64>,
     /// Time limit in seconds.
     pub time_limit: Option<f64>,
+    /// Search until the plan is proven optimal (or the time limit).
+    pub exact: Option<bool>,
     /// Heading of the map and the report.
     pub title: Option<String>,
 }
@@ -92,6 +94,7 @@ impl PlanOptions {
             min_sites: self.min_sites.or(base.min_sites),
             seed: self.seed.or(base.seed),
             time_limit: self.time_limit.or(base.time_limit),
+            exact: self.exact.or(base.exact),
             title: self.title.or(base.title),
         }
     }
@@ -144,6 +147,7 @@ struct Table {
     min_sites: Option<MinSites>,
     seed: Option<u64>,
     time_limit: Option<Spanned<f64>>,
+    exact: Option<bool>,
     title: Option<String>,
 }
 
@@ -353,6 +357,7 @@ impl File<'_> {
                 .map(|m| PerKind([m.urban, m.rural, m.informal])),
             seed: table.seed,
             time_limit: number(&table.time_limit, "time_limit", SECONDS)?,
+            exact: table.exact,
             title: table.title.clone(),
         })
     }

@@ -102,6 +102,9 @@ pub struct Settings<'o> {
     pub seed: u64,
     /// Stop improving after this long (a valid plan and bound are still returned).
     pub time_limit: Option<Duration>,
+    /// Keep searching until the plan is proven optimal (p-median: branch-and-bound on the
+    /// Lagrangian bound; p-center: every radius decided exactly), or until `time_limit`.
+    pub exact: bool,
     /// Where progress goes.
     pub observer: &'o dyn Observer,
 }
@@ -111,6 +114,7 @@ impl Default for Settings<'_> {
         Settings {
             seed: 1,
             time_limit: None,
+            exact: false,
             observer: &Silent,
         }
     }
@@ -220,19 +224,11 @@ pub fn solve(problem: &Problem, params: &PlanParams, settings: &Settings) -> Res
                 .filter(|&c| table.row(c).iter().all(|d| d.is_infinite()))
                 .map(|c| weight[c])
                 .sum();
-            let mut solution = if params.model == Model::Pmedian {
+            let solution = if params.model == Model::Pmedian {
                 pmedian::solve(problem, &table, settings, deadline)
             } else {
                 pcenter::solve(problem, &table, settings, deadline)
             }?;
-            // Whole-number weights and distances (OR-Library style cost matrices) make every
-            // total a whole number, so a lower bound rounds up.
-            if params.model == Model::Pmedian
-                && weight.iter().all(|w| w.fract() == 0.0)
-                && table.is_integral()
-            {
-                solution.bound = solution.bound.ceil();
-            }
             Ok(Outcome {
                 solution,
                 uncoverable_weight,

@@ -317,12 +317,66 @@ pub type DistanceSolver = fn(&Problem, &DistanceTable, &Settings, Deadline) -> R
 
 /// Runs `solve` with `seed` and no time limit.
 pub fn run_with(solve: DistanceSolver, problem: &Problem, seed: u64) -> Solution {
+    run_settings(solve, problem, seed, false)
+}
+
+/// Runs `solve` in exact mode with `seed` and no time limit.
+pub fn run_exact(solve: DistanceSolver, problem: &Problem, seed: u64) -> Solution {
+    run_settings(solve, problem, seed, true)
+}
+
+fn run_settings(solve: DistanceSolver, problem: &Problem, seed: u64, exact: bool) -> Solution {
     let table = DistanceTable::new(problem).expect("small table");
     let settings = Settings {
         seed,
+        exact,
         ..Settings::default()
     };
     solve(problem, &table, &settings, Deadline::after(None)).expect("solvable")
+}
+
+/// Exact mode must prove every optimum of the random families, and even when its search is cut
+/// short by the deadline its bound must stay at or below the optimum (p-median, p-center), on
+/// instances large enough that the heuristic alone rarely closes the gap.
+pub fn check_exact(model: Model, solve: DistanceSolver) {
+    let proven = check_random_families(model, |problem, seed| run_exact(solve, problem, seed));
+    assert_eq!(proven, 20, "exact mode proved only {proven} of 20");
+    for seed in 0..6 {
+        let (demand, sites) = random(500 + seed, 40, 14, 0);
+        let problem = Problem::new(
+            &demand,
+            &sites,
+            None,
+            CostSource::GreatCircle,
+            Some(3 + seed as usize % 3),
+            PerKind::default(),
+        )
+        .expect("valid");
+        let exact = run_exact(solve, &problem, seed);
+        assert_optimal(&problem, model, &exact, &format!("exact seed {seed}"));
+        assert_eq!(exact.bound, exact.objective, "seed {seed}: not proven");
+        let table = DistanceTable::new(&problem).expect("small table");
+        let settings = Settings {
+            seed,
+            exact: true,
+            time_limit: Some(std::time::Duration::from_micros(200 * seed)),
+            ..Settings::default()
+        };
+        let rushed = solve(
+            &problem,
+            &table,
+            &settings,
+            Deadline::after(settings.time_limit),
+        )
+        .expect("a plan even when rushed");
+        assert!(
+            rushed.bound <= exact.objective * (1.0 + 1e-12) && exact.objective <= rushed.objective,
+            "seed {seed}: rushed bound {} or objective {} against the optimum {}",
+            rushed.bound,
+            rushed.objective,
+            exact.objective
+        );
+    }
 }
 
 /// A demand point that reaches no site (no pair in the cost matrix; off the roads) is left out

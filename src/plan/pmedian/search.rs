@@ -1,165 +1,31 @@
-//! p-median (Hakimi 1964; ReVelle & Swain 1970): open p sites so that the total weighted
-//! distance from demand to its nearest open site is as small as possible.
-//!
-//! The plan is built greedily and improved by the fast swap local search of Whitaker (1983) in
-//! the form of Resende & Werneck (2007), restarted from the plans of the Lagrangian relaxation
-//! (Beasley 1993) and from perturbed copies of the best plan, with path relinking between good
-//! plans (Resende & Werneck 2004). The lower bound is the Lagrangian relaxation of the
-//! assignment constraints (Cornuéjols, Fisher & Nemhauser 1977; Beasley 1993), maximised by
-//! deflected subgradient steps.
+//! The p-median search: greedy addition, the fast swap local search (Whitaker 1983; Resende &
+//! Werneck 2007), perturbation and path relinking (Resende & Werneck 2004), and the per-client
+//! state they share.
 
-use super::problem::weighted_clients;
-use super::{Deadline, DistanceTable, Problem, Rules, Settings, Solution};
+use super::super::problem::weighted_clients;
+use super::super::{Deadline, DistanceTable, Problem, Rules};
 use crate::error::{Error, Result};
-use crate::model::{AreaKind, PerKind};
-use rand::{RngExt, SeedableRng};
+use crate::model::PerKind;
+use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 /// Marks "no site" in per-client arrays and "closed" in per-site slot arrays.
-const NONE: u32 = u32::MAX;
-
-/// Rounds of the Lagrangian bound, each of `ROUND_ITERATIONS` subgradient steps followed by a
-/// local search from the relaxation's plan when it changed. After `MIN_BOUND_ROUNDS`, rounds
-/// stop once one closes less than `SLOW_ROUND` of the remaining gap (the bound has levelled
-/// off at the Lagrangian dual, and only a better plan could narrow the gap further).
-const MAX_BOUND_ROUNDS: usize = 30;
-const MIN_BOUND_ROUNDS: usize = 5;
-const ROUND_ITERATIONS: usize = 100;
-const SLOW_ROUND: f64 = 0.01;
-
-/// Clients per block of the parallel Lagrangian pass: fixed, so that the sums, and with them
-/// the answer, do not depend on the number of threads.
-const CLIENT_BLOCK: usize = 256;
-
-/// Iterated local search: at most this many rounds, stopping after `STALE_ROUNDS` rounds in a
-/// row that did not improve the best plan.
-const MAX_ROUNDS: usize = 64;
-const STALE_ROUNDS: usize = 16;
+pub(super) const NONE: u32 = u32::MAX;
 
 /// Plans kept for path relinking (Resende & Werneck 2004 keep ten).
 const ELITE: usize = 10;
 
-/// Weight of the previous direction in the deflected subgradient, and the number of steps
-/// without a better bound after which the step multiplier is halved (tuned on random and
-/// clustered instances of 2,000–5,000 clients).
-const DEFLECTION: f64 = 0.5;
-const HALVE_AFTER: usize = 40;
-
-/// Relative gap under which the bound counts as closed and the search stops.
-const CLOSED_GAP: f64 = 1e-9;
-
-/// Solves the p-median problem: a heuristic plan and a proven lower bound on the optimum.
-///
-/// Deterministic for a seed: every step runs in a fixed order and ties go to the lowest index,
-/// so neither timing nor the number of threads changes the answer (unless the deadline cuts the
-/// search short).
-pub(super) fn solve(
-    problem: &Problem,
-    table: &DistanceTable,
-    settings: &Settings,
-    deadline: Deadline,
-) -> Result<Solution> {
-    let p = problem
-        .rules
-        .p
-        .ok_or_else(|| Error::Invalid("pmedian needs the number of sites p".into()))?;
-    let inst = Instance::new(problem, table, p)?;
-    let observer = settings.observer;
-    let rules = &problem.rules;
-    let mut prices = Prices::default();
-    let closed = |best: &State, lagrangian: &Lagrangian| {
-        let objective = inst.objective(best);
-        objective.is_finite() && objective - lagrangian.best <= CLOSED_GAP * objective.abs()
-    };
-
-    observer.stage("pmedian: greedy and swaps", 0);
-    let start = inst.greedy(rules.fixed_sites(), |s, counts, left| {
-        rules.may_add(s, counts, left)
-    })?;
-    let mut best = State::new(&inst, start);
-    inst.local_search(&mut best, &mut prices, deadline);
-    let mut elite = Elite::default();
-    elite.offer(&best);
-
-    // The bound, interleaved with the Lagrangian heuristic (Beasley 1993): the sites the
-    // relaxation opens make a good start, and a better plan sharpens the Polyak steps.
-    observer.stage("pmedian: lower bound", MAX_BOUND_ROUNDS as u64);
-    let mut lagrangian = Lagrangian::new(&inst, &best);
-    let mut tried = Vec::new();
-    for round in 0..MAX_BOUND_ROUNDS {
-        if deadline.expired() || lagrangian.converged || closed(&best, &lagrangian) {
-            break;
-        }
-        let (gap, before) = (inst.objective(&best) - lagrangian.best, lagrangian.best);
-        lagrangian.improve(&inst, inst.objective(&best), ROUND_ITERATIONS, deadline);
-        let slow = lagrangian.best - before < SLOW_ROUND * gap;
-        if lagrangian.best_set != tried {
-            tried.clone_from(&lagrangian.best_set);
-            let mut state = State::new(&inst, tried.clone());
-            inst.local_search(&mut state, &mut prices, deadline);
-            elite.offer(&state);
-            if state.cost < best.cost {
-                best = state;
-            }
-        }
-        observer.progress(round as u64 + 1);
-        if slow && round + 1 >= MIN_BOUND_ROUNDS {
-            break;
-        }
-    }
-
-    // Iterated local search (Lourenço, Martin & Stützle 2003) with path relinking between each
-    // new local optimum and an elite plan (Resende & Werneck 2004).
-    observer.stage("pmedian: restarts", MAX_ROUNDS as u64);
-    let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
-    let before = best.cost;
-    let mut stale = 0;
-    for round in 0..MAX_ROUNDS {
-        if stale >= STALE_ROUNDS || deadline.expired() || closed(&best, &lagrangian) {
-            break;
-        }
-        let mut state = State::new(&inst, inst.perturb(&best.open, &mut rng));
-        inst.local_search(&mut state, &mut prices, deadline);
-        let relinked = elite
-            .pick(&state.open, &mut rng)
-            .and_then(|partner| inst.relink(&state.open, &partner, &mut prices, deadline));
-        stale += 1;
-        for candidate in std::iter::once(state).chain(relinked) {
-            elite.offer(&candidate);
-            if candidate.cost < best.cost {
-                best = candidate;
-                stale = 0;
-            }
-        }
-        observer.progress(round as u64 + 1);
-    }
-    if best.cost < before && !lagrangian.converged && !closed(&best, &lagrangian) {
-        observer.stage("pmedian: lower bound", 0);
-        lagrangian.improve(&inst, inst.objective(&best), 3 * ROUND_ITERATIONS, deadline);
-    }
-
-    let objective = inst.objective(&best);
-    let open = inst.opening_order(&best.open)?;
-    Ok(Solution {
-        open,
-        objective,
-        // Rounding in the objective's own sum could leave it a hair below the bound; the bound is
-        // never reported above a plan that reaches it.
-        bound: lagrangian.best.min(objective),
-    })
-}
-
 /// The best distinct plans found, for path relinking.
 #[derive(Default)]
-struct Elite {
+pub(super) struct Elite {
     /// `(search cost, sorted sites)`.
     plans: Vec<(f64, Vec<usize>)>,
 }
 
 impl Elite {
     /// Keeps `state` if it is new and better than the worst kept plan (or there is room).
-    fn offer(&mut self, state: &State) {
+    pub(super) fn offer(&mut self, state: &State) {
         let mut sites = state.open.clone();
         sites.sort_unstable();
         if self.plans.iter().any(|(_, s)| *s == sites) {
@@ -179,7 +45,7 @@ impl Elite {
     }
 
     /// A random kept plan other than `open`, if there is one.
-    fn pick(&self, open: &[usize], rng: &mut ChaCha8Rng) -> Option<Vec<usize>> {
+    pub(super) fn pick(&self, open: &[usize], rng: &mut ChaCha8Rng) -> Option<Vec<usize>> {
         let mut sites = open.to_vec();
         sites.sort_unstable();
         let others: Vec<&Vec<usize>> = self
@@ -198,19 +64,23 @@ impl Elite {
 /// The p-median instance over the clients with positive weight, with each client's nearest sites
 /// sorted so that the hot loops visit only the sites nearer than a threshold (Resende & Werneck
 /// 2007, section 4: most swaps affect a client only through its few nearest sites).
-struct Instance<'a> {
-    table: &'a DistanceTable,
-    rules: &'a Rules,
-    p: usize,
+pub(super) struct Instance<'a> {
+    pub(super) table: &'a DistanceTable,
+    pub(super) rules: &'a Rules,
+    pub(super) p: usize,
     /// Number of sites.
-    m: usize,
+    pub(super) m: usize,
     /// Client index (into `problem.clients`) of each counted client.
-    client: Vec<u32>,
+    pub(super) client: Vec<u32>,
     /// Weight of each counted client.
-    weight: Vec<f64>,
+    pub(super) weight: Vec<f64>,
     /// The search's stand-in for an infinite distance (an unreachable pair, or "no second open
     /// site"), so that the swap arithmetic never meets `inf - inf`; see [`penalty`].
-    pen: f64,
+    pub(super) pen: f64,
+    /// Every weight and finite distance is a whole number (OR-Library style cost matrices), so
+    /// every plan's total is one: a lower bound may round up, and a node whose bound exceeds
+    /// the best total minus one holds nothing better.
+    pub(super) integral: bool,
     /// Length of each nearest-site list (all sites when `k == m`).
     k: usize,
     /// The `k` nearest sites of each client, by (distance, index); row `j` is `near[j*k..][..k]`.
@@ -245,7 +115,7 @@ fn penalty(table: &DistanceTable, client: &[u32], weight: &[f64]) -> f64 {
 }
 
 impl<'a> Instance<'a> {
-    fn new(problem: &'a Problem, table: &'a DistanceTable, p: usize) -> Result<Self> {
+    pub(super) fn new(problem: &'a Problem, table: &'a DistanceTable, p: usize) -> Result<Self> {
         let client = weighted_clients(problem, table);
         let weight: Vec<f64> = client
             .iter()
@@ -277,7 +147,9 @@ impl<'a> Instance<'a> {
                     *d = row[s as usize];
                 }
             });
+        let integral = weight.iter().all(|w| w.fract() == 0.0) && table.is_integral();
         Ok(Instance {
+            integral,
             table,
             rules: &problem.rules,
             p,
@@ -292,11 +164,11 @@ impl<'a> Instance<'a> {
     }
 
     /// Number of counted clients.
-    fn n(&self) -> usize {
+    pub(super) fn n(&self) -> usize {
         self.client.len()
     }
 
-    fn row(&self, j: usize) -> &'a [f64] {
+    pub(super) fn row(&self, j: usize) -> &'a [f64] {
         self.table.row(self.client[j] as usize)
     }
 
@@ -308,7 +180,7 @@ impl<'a> Instance<'a> {
     /// Calls `visit(site, distance)` for every site strictly nearer to client `j` than `limit`:
     /// from the sorted list when it reaches that far, else by scanning the whole row. Unreachable
     /// sites are never visited.
-    fn each_within(&self, j: usize, limit: f64, mut visit: impl FnMut(usize, f64)) {
+    pub(super) fn each_within(&self, j: usize, limit: f64, mut visit: impl FnMut(usize, f64)) {
         let range = j * self.k..(j + 1) * self.k;
         let (list, list_d) = (&self.near[range.clone()], &self.near_d[range]);
         if self.k == self.m || list_d.last().is_some_and(|&d| d >= limit) {
@@ -360,7 +232,7 @@ impl<'a> Instance<'a> {
     }
 
     /// The true objective of a state: Σ w·d over counted clients, infinite if one is unreachable.
-    fn objective(&self, state: &State) -> f64 {
+    pub(super) fn objective(&self, state: &State) -> f64 {
         (0..self.n())
             .map(|j| {
                 let d = if state.d1[j] < self.pen {
@@ -375,7 +247,7 @@ impl<'a> Instance<'a> {
 
     /// Greedy addition (Kuehn & Hamburger 1963): from `open`, repeatedly add the `eligible` site
     /// that lowers the search cost most (ties: lowest index) until p sites are open.
-    fn greedy(
+    pub(super) fn greedy(
         &self,
         mut open: Vec<usize>,
         eligible: impl Fn(usize, &PerKind<usize>, usize) -> bool,
@@ -423,7 +295,7 @@ impl<'a> Instance<'a> {
 
     /// `open` in an order that shows each centre's marginal value: fixed sites first, then
     /// greedily by the decrease each brings given the ones before it.
-    fn opening_order(&self, open: &[usize]) -> Result<Vec<usize>> {
+    pub(super) fn opening_order(&self, open: &[usize]) -> Result<Vec<usize>> {
         let (chosen, fixed) = self.rules.opening_start(open);
         self.greedy(fixed, |s, _, _| chosen[s])
     }
@@ -499,7 +371,7 @@ impl<'a> Instance<'a> {
     }
 
     /// Swap local search, best improvement, until no swap saves anything.
-    fn local_search(&self, state: &mut State, prices: &mut Prices, deadline: Deadline) {
+    pub(super) fn local_search(&self, state: &mut State, prices: &mut Prices, deadline: Deadline) {
         while !deadline.expired() {
             self.price_swaps(state, None, prices);
             let Some((profit, i, r)) = self.best_swap(state, prices, None, None) else {
@@ -523,7 +395,7 @@ impl<'a> Instance<'a> {
     /// plan `to` one best allowed swap at a time (even an uphill one), and returns the best plan
     /// strictly between them, improved by local search. Good plans share most of their sites,
     /// and the walk explores the promising region between two of them.
-    fn relink(
+    pub(super) fn relink(
         &self,
         from: &[usize],
         to: &[usize],
@@ -595,7 +467,7 @@ impl<'a> Instance<'a> {
     /// A random neighbour of `open` for a restart: about a quarter of the free sites swapped for
     /// random closed ones, keeping the quotas (iterated local search, Lourenço, Martin & Stützle
     /// 2003).
-    fn perturb(&self, open: &[usize], rng: &mut ChaCha8Rng) -> Vec<usize> {
+    pub(super) fn perturb(&self, open: &[usize], rng: &mut ChaCha8Rng) -> Vec<usize> {
         let mut open = open.to_vec();
         let mut is_open = vec![false; self.m];
         for &s in &open {
@@ -629,55 +501,11 @@ impl<'a> Instance<'a> {
         }
         open
     }
-
-    /// The allowed set minimising `Σ_{s∈S} rho_s` (all `rho_s <= 0`): the fixed sites, then for
-    /// each kind short of its quota the most negative `rho` of that kind, then the most negative
-    /// of the rest up to p.
-    ///
-    /// Why this greedy is exact: take any optimal allowed set T. If a kind's chosen quota sites
-    /// A (its q most negative) are not all in T, T holds at least q non-fixed sites of that kind,
-    /// so one of them, b, lies outside A and has `rho_b >= rho_a` for the missing a; swapping b
-    /// for a keeps T allowed (same kind counts) and does not raise its sum. Once every A is in
-    /// T, the remaining places carry no constraint, and with a fixed number of them the most
-    /// negative values are best. (The kinds are disjoint, so the quota picks do not interact.)
-    fn select(&self, rho: &[f64], order: &mut Vec<usize>, chosen: &mut Vec<bool>) -> Vec<usize> {
-        let rules = self.rules;
-        order.clear();
-        order.extend((0..self.m).filter(|&s| !rules.fixed[s]));
-        order.sort_unstable_by(|&a, &b| rho[a].total_cmp(&rho[b]).then(a.cmp(&b)));
-        chosen.clear();
-        chosen.extend(rules.fixed.iter().copied());
-        let mut set = rules.fixed_sites();
-        let counts = rules.counts(&set);
-        for kind in AreaKind::ALL {
-            let mut need = rules.quota.get(kind).saturating_sub(*counts.get(kind));
-            for &s in order.iter() {
-                if need == 0 {
-                    break;
-                }
-                if rules.kind[s] == Some(kind) {
-                    chosen[s] = true;
-                    set.push(s);
-                    need -= 1;
-                }
-            }
-        }
-        for &s in order.iter() {
-            if set.len() >= self.p {
-                break;
-            }
-            if !chosen[s] {
-                chosen[s] = true;
-                set.push(s);
-            }
-        }
-        set
-    }
 }
 
 /// Reusable buffers for [`Instance::price_swaps`].
 #[derive(Default)]
-struct Prices {
+pub(super) struct Prices {
     gain: Vec<f64>,
     loss: Vec<f64>,
     /// Slot-major: `extra[r * m + i]`.
@@ -687,22 +515,22 @@ struct Prices {
 /// A plan and, for each counted client, its nearest (`phi1`, `d1`) and second nearest (`phi2`,
 /// `d2`) open sites at search distance.
 #[derive(Clone)]
-struct State {
+pub(super) struct State {
     /// Open sites; a swap puts the new site in the old one's slot.
-    open: Vec<usize>,
+    pub(super) open: Vec<usize>,
     /// Slot of each site in `open`, `NONE` when closed.
     slot: Vec<u32>,
     counts: PerKind<usize>,
     phi1: Vec<u32>,
-    d1: Vec<f64>,
+    pub(super) d1: Vec<f64>,
     phi2: Vec<u32>,
     d2: Vec<f64>,
     /// `Σ w·d1` at search distance.
-    cost: f64,
+    pub(super) cost: f64,
 }
 
 impl State {
-    fn new(inst: &Instance, open: Vec<usize>) -> Self {
+    pub(super) fn new(inst: &Instance, open: Vec<usize>) -> Self {
         let mut slot = vec![NONE; inst.m];
         for (r, &s) in open.iter().enumerate() {
             slot[s] = r as u32;
@@ -735,174 +563,3 @@ impl State {
         weight.iter().zip(&self.d1).map(|(w, d)| w * d).sum()
     }
 }
-
-/// Subgradient optimisation of the Lagrangian dual (Held, Wolfe & Crowder 1974; Beasley 1993).
-///
-/// Relaxing "each client is assigned exactly once" with multipliers `λ_c` leaves, for any
-/// `λ`, the lower bound `L(λ) = Σ_c λ_c + min_S Σ_{s∈S} ρ_s` with
-/// `ρ_s = Σ_c min(0, w_c·d_cs − λ_c)`, the minimum over the allowed sets S (see
-/// [`Instance::select`]). An unreachable pair has `w·d = ∞` and never makes `ρ` negative, which
-/// is exactly "that assignment does not exist". Only sites with `w·d < λ` contribute, so each
-/// client visits just its nearest few.
-struct Lagrangian {
-    lambda: Vec<f64>,
-    /// The last step's (deflected) direction.
-    direction: Vec<f64>,
-    /// The best proven bound so far (already lowered by the rounding margin).
-    best: f64,
-    /// The allowed set of the best bound: a plan in its own right.
-    best_set: Vec<usize>,
-    /// Polyak step multiplier, halved when the bound stalls.
-    mu: f64,
-    /// Steps since the bound last rose.
-    stale: usize,
-    /// No further step can raise the bound (the step vanished, or λ is optimal).
-    converged: bool,
-}
-
-impl Lagrangian {
-    /// Starts from `λ_c = w_c·d_c` with `d_c` the client's distance in `state` (its nearest
-    /// reachable site when `state` leaves it unreachable): `L` then starts near the plan's cost.
-    fn new(inst: &Instance, state: &State) -> Self {
-        let lambda: Vec<f64> = (0..inst.n())
-            .map(|j| {
-                let d = if state.d1[j] < inst.pen {
-                    state.d1[j]
-                } else {
-                    let row = inst.row(j);
-                    row.iter()
-                        .copied()
-                        .filter(|d| d.is_finite())
-                        .fold(f64::INFINITY, f64::min)
-                };
-                inst.weight[j] * d
-            })
-            .collect();
-        Lagrangian {
-            direction: vec![0.0; lambda.len()],
-            lambda,
-            best: 0.0,
-            best_set: state.open.clone(),
-            mu: 2.0,
-            stale: 0,
-            converged: false,
-        }
-    }
-
-    /// Up to `iterations` subgradient steps towards `target` (the best known objective).
-    ///
-    /// Rounding: every `L(λ)` is computed in f64 as sums of at most `n + m` terms. A recursive
-    /// sum of N terms is off by at most `(N−1)·u·Σ|terms|` with `u = 2^−53` (Higham 2002, §4.2),
-    /// and each term `w·d − λ` adds at most `3u·λ`; the bound kept is therefore
-    /// `L − (n + 4m + 4)·ε·(Σλ + Σ_s|ρ_s|)` with `ε = 2u`, which can never exceed the exact
-    /// `L(λ)`, itself at most the optimum.
-    fn improve(&mut self, inst: &Instance, target: f64, iterations: usize, deadline: Deadline) {
-        let (n, m) = (inst.n(), inst.m);
-        let margin_factor = (n + 4 * m + 4) as f64 * f64::EPSILON;
-        let mut rho = vec![0.0; m];
-        let mut partial = vec![0.0; n.div_ceil(CLIENT_BLOCK) * m];
-        let mut raw = vec![0.0; n];
-        let (mut order, mut chosen) = (Vec::new(), Vec::new());
-        for _ in 0..iterations {
-            if self.mu < 1e-6 {
-                self.converged = true;
-            }
-            if deadline.expired() || self.converged {
-                break;
-            }
-            // ρ by blocks of clients in parallel, the blocks then added in order.
-            let lambdas = &self.lambda;
-            partial
-                .par_chunks_mut(m.max(1))
-                .enumerate()
-                .for_each(|(block, rho)| {
-                    rho.fill(0.0);
-                    let clients = block * CLIENT_BLOCK..((block + 1) * CLIENT_BLOCK).min(n);
-                    for j in clients {
-                        let (w, lambda) = (inst.weight[j], lambdas[j]);
-                        if lambda > 0.0 {
-                            // The list filter is a little generous; the sign test is exact.
-                            inst.each_within(j, lambda / w * (1.0 + 1e-12), |s, d| {
-                                let t = w * d - lambda;
-                                if t < 0.0 {
-                                    rho[s] += t;
-                                }
-                            });
-                        }
-                    }
-                });
-            rho.fill(0.0);
-            for block in partial.chunks(m.max(1)) {
-                for (total, part) in rho.iter_mut().zip(block) {
-                    *total += part;
-                }
-            }
-            let sum_lambda: f64 = self.lambda.iter().sum();
-            let set = inst.select(&rho, &mut order, &mut chosen);
-            let value = sum_lambda + set.iter().map(|&s| rho[s]).sum::<f64>();
-            let scale = sum_lambda - rho.iter().sum::<f64>();
-            let proven = value - margin_factor * scale;
-            if proven > self.best {
-                self.best = proven;
-                self.best_set = set;
-                self.stale = 0;
-            } else {
-                self.stale += 1;
-                if self.stale >= HALVE_AFTER {
-                    self.mu /= 2.0;
-                    self.stale = 0;
-                }
-            }
-            if target.is_finite() && target - self.best <= CLOSED_GAP * target.abs() {
-                break;
-            }
-            // Subgradient: 1 − (number of chosen sites the client is assigned to), deflected by
-            // half the previous direction (Camerini, Fratta & Maffioli 1975; Crowder 1976),
-            // which damps the zig-zag of plain steps once the bound nears its maximum.
-            let chosen = &chosen;
-            raw.par_iter_mut()
-                .zip(self.direction.par_iter_mut())
-                .enumerate()
-                .for_each(|(j, (raw, g))| {
-                    let (w, lambda) = (inst.weight[j], lambdas[j]);
-                    let mut assigned = 0.0;
-                    if lambda > 0.0 {
-                        inst.each_within(j, lambda / w * (1.0 + 1e-12), |s, d| {
-                            if chosen[s] && w * d - lambda < 0.0 {
-                                assigned += 1.0;
-                            }
-                        });
-                    }
-                    *raw = 1.0 - assigned;
-                    *g = *raw + DEFLECTION * *g;
-                });
-            let raw_norm: f64 = raw.iter().map(|g| g * g).sum();
-            let norm: f64 = self.direction.iter().map(|g| g * g).sum();
-            if raw_norm == 0.0 || norm == 0.0 {
-                // Every client is assigned exactly once: L(λ) is the cost of the plan `set`,
-                // which is therefore optimal (or the direction vanished).
-                self.converged = true;
-                break;
-            }
-            // Polyak's step towards the target; an infinite target (no plan reaches everyone
-            // yet) falls back to a step relative to the bound itself.
-            let goal = if target.is_finite() {
-                target
-            } else {
-                1.1 * value.abs() + 1.0
-            };
-            let step = self.mu * (goal - value).max(0.0) / norm;
-            if step == 0.0 {
-                self.converged = true;
-                break;
-            }
-            for (lambda, g) in self.lambda.iter_mut().zip(&self.direction) {
-                *lambda = (*lambda + step * g).max(0.0);
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-#[path = "pmedian_tests.rs"]
-mod tests;

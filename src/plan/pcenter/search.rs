@@ -1,217 +1,21 @@
-//! p-center (Hakimi 1965; Minieka 1970): open p sites so that the largest distance from a
-//! demand point of positive weight to its nearest open site is as small as possible.
-//!
-//! The optimal radius is one of the client–site distances, so the solver bisects their sorted
-//! list (Minieka 1970; Daskin 2000, ch. 5). At a radius r, a greedy set cover with redundancy
-//! elimination, then a weighted swap search, look for p sites that serve everyone within r; a
-//! packing argument and a Lagrangian bound on that set cover (Beasley 1990) prove when no p
-//! sites can. The smallest radius covered gives the plan, the largest radius proven impossible
-//! gives the bound. Plans start from farthest-first traversal (Gonzalez 1985) and are polished
-//! by swaps that lower the radius or the number of clients at it (Mladenović, Labbé & Hansen
-//! 2003).
+//! The p-center search: covers of one radius (greedy, redundancy elimination, a weighting
+//! swap search) and plans polished by swaps on the radius, with the per-client state they share.
 
-use super::coverage::Lists;
-use super::problem::weighted_clients;
-use super::{Deadline, DistanceTable, Problem, Rules, Settings, Solution};
+use super::{Cover, Deadline, Instance, NONE};
 use crate::error::{Error, Result};
 use crate::model::PerKind;
 use rayon::prelude::*;
 
-/// Marks "no site" in per-client arrays and "closed" in per-site slot arrays.
-const NONE: u32 = u32::MAX;
-
-/// Subgradient steps per radius when proving a set cover needs more than p sites; the step
-/// multiplier is halved after `HALVE_AFTER` steps without a better bound, and the attempt ends
-/// when it falls below `MIN_STEP`.
-const COVER_ITERATIONS: usize = 300;
-const HALVE_AFTER: usize = 15;
-const MIN_STEP: f64 = 0.002;
-
 /// Steps of the cover search per site to open (plus a fixed 50).
 const STEPS_PER_SITE: usize = 10;
 
-/// Solves the p-center problem: a heuristic plan and a proven lower bound on the optimum.
-///
-/// Deterministic: every step runs in a fixed order, parallel work is split by client or site and
-/// combined in index order, and ties go to the lowest index.
-pub(super) fn solve(
-    problem: &Problem,
-    table: &DistanceTable,
-    settings: &Settings,
-    deadline: Deadline,
-) -> Result<Solution> {
-    let p = problem
-        .rules
-        .p
-        .ok_or_else(|| Error::Invalid("pcenter needs the number of sites p".into()))?;
-    let inst = Instance {
-        table,
-        rules: &problem.rules,
-        p,
-        m: problem.site_count(),
-        client: weighted_clients(problem, table),
-    };
-    let observer = settings.observer;
-    let rules = &problem.rules;
-    let may_add = |s: usize, counts: &PerKind<usize>, left: usize| rules.may_add(s, counts, left);
-
-    observer.stage("pcenter: farthest-first and swaps", 0);
-    let mut best = inst.fill(rules.fixed_sites(), may_add)?;
-    if inst.client.is_empty() {
-        // Nothing counts: every allowed plan has radius 0.
-        return Ok(Solution {
-            open: inst.opening_order(&best)?,
-            objective: 0.0,
-            bound: 0.0,
-        });
-    }
-    inst.polish(&mut best, deadline);
-    let mut best_radius = inst.radius(&best);
-
-    // Every plan leaves some client at least as far as its nearest site of all.
-    let floor = (0..inst.client.len())
-        .map(|j| inst.row(j).iter().copied().fold(f64::INFINITY, f64::min))
-        .fold(0.0, f64::max);
-    let radii = inst.radii(floor, best_radius);
-    // Position of a radius in `radii` (`radii.len()` for an infinite one).
-    let index_of = |r: f64| radii.partition_point(|&x| x < r);
-
-    // The plan: bisect for the smallest radius the cover search manages. `feasible` indexes
-    // the best plan's radius; below `low` the search failed (which proves nothing).
-    observer.stage("pcenter: bisection", 0);
-    let mut feasible = index_of(best_radius);
-    let mut low = 0;
-    while low < feasible && !deadline.expired() {
-        let mid = low + (feasible - low) / 2;
-        match inst.cover(radii[mid], deadline) {
-            Some(open) => {
-                let mut plan = inst.fill(open, may_add)?;
-                inst.polish(&mut plan, deadline);
-                let radius = inst.radius(&plan);
-                if radius < best_radius {
-                    (best, best_radius) = (plan, radius);
-                }
-                // The plan serves everyone within `radii[mid]`, so its radius is at most that;
-                // polishing may even take it below `low`, which ends the search.
-                feasible = index_of(best_radius);
-            }
-            None => low = mid + 1,
-        }
-    }
-
-    // The bound: the largest radius proven infeasible; the optimum is the next distance above.
-    observer.stage("pcenter: lower bound", 0);
-    let mut proven: Option<usize> = None;
-    let mut warm = vec![0.0; inst.n()];
-    if feasible > 0 {
-        if inst.infeasible(radii[feasible - 1], &mut warm, deadline) {
-            proven = Some(feasible - 1);
-        } else {
-            // Infeasibility is monotone (a radius below an infeasible one is infeasible too),
-            // so bisect [low, unproven) for the largest radius the bound rules out.
-            let (mut low, mut unproven) = (0, feasible - 1);
-            while low < unproven && !deadline.expired() {
-                let mid = low + (unproven - low) / 2;
-                if inst.infeasible(radii[mid], &mut warm, deadline) {
-                    proven = Some(mid);
-                    low = mid + 1;
-                } else {
-                    unproven = mid;
-                }
-            }
-        }
-    }
-    let bound = match proven {
-        None => floor,
-        Some(i) => radii.get(i + 1).copied().unwrap_or(f64::INFINITY),
-    };
-
-    Ok(Solution {
-        open: inst.opening_order(&best)?,
-        objective: best_radius,
-        bound: bound.min(best_radius),
-    })
-}
-
-/// The p-center instance over the clients with positive weight.
-struct Instance<'a> {
-    table: &'a DistanceTable,
-    rules: &'a Rules,
-    p: usize,
-    /// Number of sites.
-    m: usize,
-    /// Client index (into `problem.clients`) of each counted client.
-    client: Vec<u32>,
-}
-
-/// Who covers whom within one radius.
-struct Cover {
-    /// Sites within the radius of each counted client.
-    by_client: Lists,
-    /// Counted clients within the radius of each site.
-    by_site: Lists,
-}
-
-impl<'a> Instance<'a> {
-    fn n(&self) -> usize {
-        self.client.len()
-    }
-
-    fn row(&self, j: usize) -> &'a [f64] {
-        self.table.row(self.client[j] as usize)
-    }
-
-    /// The objective: the largest distance from a counted client to its nearest open site.
-    fn radius(&self, open: &[usize]) -> f64 {
-        (0..self.n())
-            .into_par_iter()
-            .map(|j| {
-                let row = self.row(j);
-                open.iter().map(|&s| row[s]).fold(f64::INFINITY, f64::min)
-            })
-            .reduce(|| 0.0, f64::max)
-    }
-
-    /// The distinct finite client–site distances in `[low, high]`, ascending: every radius the
-    /// optimum can take there.
-    fn radii(&self, low: f64, high: f64) -> Vec<f64> {
-        let mut radii: Vec<f64> = (0..self.n())
-            .into_par_iter()
-            .flat_map_iter(|j| {
-                self.row(j)
-                    .iter()
-                    .copied()
-                    .filter(move |&d| d >= low && d <= high && d.is_finite())
-            })
-            .collect();
-        radii.par_sort_unstable_by(f64::total_cmp);
-        radii.dedup();
-        radii
-    }
-
-    /// Who covers whom within `radius`, by scanning the table (in parallel, client by client).
-    fn cover_lists(&self, radius: f64) -> Cover {
-        let by_client = Lists::from_nested(
-            (0..self.n())
-                .into_par_iter()
-                .map(|j| {
-                    let row = self.row(j);
-                    (0..self.m as u32)
-                        .filter(|&s| row[s as usize] <= radius)
-                        .collect()
-                })
-                .collect(),
-        );
-        let by_site = by_client.transpose(self.m);
-        Cover { by_client, by_site }
-    }
-
+impl Instance<'_> {
     /// Tries to serve every counted client within `radius` with an allowed set of at most p
     /// sites (quotas still to be filled): greedy set cover (Chvátal 1979) from the fixed sites,
     /// then dropping sites whose clients are all covered twice; failing that, p sites chosen
     /// greedily under the rules and improved by swaps that shrink the uncovered count. `None`
     /// when nothing fits, which proves nothing.
-    fn cover(&self, radius: f64, deadline: Deadline) -> Option<Vec<usize>> {
+    pub(super) fn cover(&self, radius: f64, deadline: Deadline) -> Option<Vec<usize>> {
         let cover = self.cover_lists(radius);
         let rules = self.rules;
         let (mut open, uncovered) = self.greedy_cover(&cover, false);
@@ -427,138 +231,11 @@ impl<'a> Instance<'a> {
         }
     }
 
-    /// True when no allowed set can serve every counted client within `radius`, proven by a
-    /// lower bound on the sites a cover needs that exceeds p. Quotas are ignored, which only
-    /// weakens the bound, so it stays valid.
-    ///
-    /// The clients a fixed site covers need nothing; the others, U, need at least
-    /// (a) as many sites as a packing holds: clients no two of which share a site within
-    ///     `radius` each need their own;
-    /// (b) `L(u) = Σ_{c∈U} u_c + Σ_s min(0, 1 − Σ_{c∈U covered by s} u_c)` for any `u ≥ 0`: the
-    ///     Lagrangian relaxation of the set cover's rows (Beasley 1990), raised by projected
-    ///     subgradient steps from the packing (which is the `u` giving (a)) or from the
-    ///     multipliers carried in `warm` from the last radius tried, whichever is higher:
-    ///     good multipliers at one radius are usually good at a nearby one, and any are valid.
-    ///
-    /// Rounding: the sums have at most `|U| + m` terms, so f64 error is below
-    /// `(|U| + 2m + 4)·ε·(Σu + Σσ + m)`; the proof asks the bound to beat p by more than that.
-    fn infeasible(&self, radius: f64, warm: &mut [f64], deadline: Deadline) -> bool {
-        let cover = self.cover_lists(radius);
-        let rules = self.rules;
-        let fixed = rules.fixed_sites();
-        let budget = self.p - fixed.len();
-        let mut served = vec![false; self.n()];
-        for &s in &fixed {
-            for &j in cover.by_site.get(s) {
-                served[j as usize] = true;
-            }
-        }
-        let needy: Vec<usize> = (0..self.n()).filter(|&j| !served[j]).collect();
-        if needy.is_empty() {
-            return false;
-        }
-        // Sites that can help: non-fixed (a fixed one covering a needy client would have served it).
-        let free_sites = |j: usize| cover.by_client.get(j).iter().map(|&s| s as usize);
-        if needy.iter().any(|&j| free_sites(j).next().is_none()) {
-            return true;
-        }
-
-        // (a) Packing, clients with the fewest sites first.
-        let mut order = needy.clone();
-        order.sort_unstable_by_key(|&j| (cover.by_client.get(j).len(), j));
-        let mut taken = vec![false; self.m];
-        let mut u = vec![0.0; self.n()];
-        let mut packed = 0;
-        for &j in &order {
-            if free_sites(j).all(|s| !taken[s]) {
-                free_sites(j).for_each(|s| taken[s] = true);
-                u[j] = 1.0;
-                packed += 1;
-            }
-        }
-        if packed > budget {
-            return true;
-        }
-        if needy.len() <= budget {
-            return false;
-        }
-
-        // (b) Subgradient ascent on L(u) (Polyak's rule aiming at budget + 1; Beasley 1990),
-        // from the better of the packing and the multipliers left by the last radius tried.
-        let margin_factor = (needy.len() + 2 * self.m + 4) as f64 * f64::EPSILON;
-        let mut sigma = vec![0.0; self.m];
-        let evaluate = |u: &[f64], sigma: &mut [f64]| {
-            sigma.par_iter_mut().enumerate().for_each(|(s, sigma)| {
-                *sigma = if rules.fixed[s] {
-                    0.0
-                } else {
-                    cover.by_site.get(s).iter().map(|&j| u[j as usize]).sum()
-                };
-            });
-            let sum_u: f64 = needy.iter().map(|&j| u[j]).sum();
-            let reduced: f64 = sigma.iter().map(|&x| (1.0 - x).min(0.0)).sum();
-            let scale = sum_u + sigma.iter().sum::<f64>() + self.m as f64;
-            (sum_u + reduced, margin_factor * scale)
-        };
-        let mut carried = vec![0.0; self.n()];
-        for &j in &needy {
-            carried[j] = warm[j];
-        }
-        let (carried_value, _) = evaluate(&carried, &mut sigma);
-        let mut mu = 2.0;
-        if carried_value > packed as f64 {
-            (u, mu) = (carried, 0.5);
-        }
-        let target = budget as f64 + 1.0;
-        let mut g = vec![0.0; self.n()];
-        let (mut best, mut best_u, mut stale) = (f64::NEG_INFINITY, u.clone(), 0);
-        for _ in 0..COVER_ITERATIONS {
-            if mu < MIN_STEP || deadline.expired() {
-                break;
-            }
-            let (value, margin) = evaluate(&u, &mut sigma);
-            if value - margin > budget as f64 {
-                return true;
-            }
-            if value > best {
-                (best, stale) = (value, 0);
-                best_u.clone_from(&u);
-            } else {
-                stale += 1;
-                if stale >= HALVE_AFTER {
-                    (mu, stale) = (mu / 2.0, 0);
-                }
-            }
-            let mut norm = 0.0;
-            for &j in &needy {
-                let chosen = free_sites(j).filter(|&s| sigma[s] > 1.0).count();
-                g[j] = 1.0 - chosen as f64;
-                // Projected: a multiplier at zero that would go negative stays put, and its
-                // component must not shorten the step of the others.
-                if u[j] == 0.0 && g[j] < 0.0 {
-                    g[j] = 0.0;
-                }
-                norm += g[j] * g[j];
-            }
-            if norm == 0.0 {
-                break;
-            }
-            let step = mu * (target - value) / norm;
-            for &j in &needy {
-                u[j] = (u[j] + step * g[j]).max(0.0);
-            }
-        }
-        for &j in &needy {
-            warm[j] = best_u[j];
-        }
-        false
-    }
-
     /// Farthest-first traversal (Gonzalez 1985) from `open`: while fewer than p sites are open,
     /// open the `eligible` site nearest to the client farthest from every open site (the very
     /// first, when none is open, is the site whose farthest client is nearest). A
     /// 2-approximation without fixed sites or quotas.
-    fn fill(
+    pub(super) fn fill(
         &self,
         mut open: Vec<usize>,
         eligible: impl Fn(usize, &PerKind<usize>, usize) -> bool,
@@ -612,7 +289,7 @@ impl<'a> Instance<'a> {
 
     /// `open` in an order that shows each centre's marginal value: fixed sites first, then
     /// farthest-first among the chosen ones.
-    fn opening_order(&self, open: &[usize]) -> Result<Vec<usize>> {
+    pub(super) fn opening_order(&self, open: &[usize]) -> Result<Vec<usize>> {
         let (chosen, fixed) = self.rules.opening_start(open);
         self.fill(fixed, |s, _, _| chosen[s])
     }
@@ -621,7 +298,7 @@ impl<'a> Instance<'a> {
     /// Labbé & Hansen 2003): only a site nearer than the radius to a critical client can help
     /// it, so for each such site the best site to close is found from each client's nearest
     /// and second nearest open sites in one pass. Moves only while the pair strictly falls.
-    fn polish(&self, open: &mut Vec<usize>, deadline: Deadline) {
+    pub(super) fn polish(&self, open: &mut Vec<usize>, deadline: Deadline) {
         if self.n() == 0 {
             return;
         }
@@ -773,7 +450,7 @@ impl GroupMaxima {
 
 /// A plan and each counted client's nearest (`phi1`, `d1`) and second nearest (`phi2`, `d2`)
 /// open sites (`NONE` and infinity when missing).
-struct State {
+pub(super) struct State {
     open: Vec<usize>,
     slot: Vec<u32>,
     counts: PerKind<usize>,
@@ -856,7 +533,3 @@ impl State {
         }
     }
 }
-
-#[cfg(test)]
-#[path = "pcenter_tests.rs"]
-mod tests;

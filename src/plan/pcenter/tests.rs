@@ -3,8 +3,8 @@ use crate::cost::CostSource;
 use crate::model::PerKind;
 use crate::plan::Model;
 use crate::plan::test_instances::{
-    check_degenerate_instances, check_leaves_out_stranded_demand, check_random_families,
-    check_thread_independent, line, run_with,
+    check_degenerate_instances, check_exact, check_leaves_out_stranded_demand,
+    check_random_families, check_thread_independent, line, run_with,
 };
 
 fn run(problem: &Problem, seed: u64) -> Solution {
@@ -61,4 +61,9 @@ fn leaves_out_demand_that_no_site_reaches() {
 #[test]
 fn degenerate_instances_still_get_a_valid_plan() {
     check_degenerate_instances(Model::Pcenter, solve);
+}
+
+#[test]
+fn exact_mode_proves_the_brute_force_optimum() {
+    check_exact(Model::Pcenter, solve);
 }
