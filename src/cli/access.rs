@@ -58,31 +58,28 @@ pub fn write_outputs(
 ) -> Result<()> {
     // SQLite writes the GeoPackage on one thread, a second or more at a province's scale: the
     // other files are written meanwhile.
+    let results = io::GpkgResults {
+        demand,
+        sites,
+        neighbourhoods,
+        measures,
+    };
     let gpkg = out.join(format!("{stem}.gpkg"));
     let (tables, geopackage) = rayon::join(
-        || write_tables(out, stem, demand, sites, neighbourhoods, measures),
-        || {
-            let results = io::GpkgResults {
-                demand,
-                sites,
-                neighbourhoods,
-                measures,
-            };
-            io::write_gpkg(&gpkg, &results).map_err(|e| siting::Error::write(&gpkg, e))
-        },
+        || write_tables(out, stem, &results),
+        || io::write_gpkg(&gpkg, &results).map_err(|e| siting::Error::write(&gpkg, e)),
     );
     tables.and(geopackage)
 }
 
 /// The outputs of [`write_outputs`] but the GeoPackage.
-fn write_tables(
-    out: &Path,
-    stem: &str,
-    demand: &[DemandPoint],
-    sites: &[Site],
-    neighbourhoods: Option<&[Neighbourhood]>,
-    measures: &Measures,
-) -> Result<()> {
+fn write_tables(out: &Path, stem: &str, results: &io::GpkgResults) -> Result<()> {
+    let io::GpkgResults {
+        demand,
+        sites,
+        neighbourhoods,
+        measures,
+    } = *results;
     super::write_with(&out.join("access.json"), |w| {
         io::write_json(w, &measures.access)
     })?;
